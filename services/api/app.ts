@@ -1,0 +1,39 @@
+import express, { Express } from 'express';
+import type { Runtime } from '../../shared/runtime/runtime';
+import { requireBasic, requireBearer } from './middleware/auth';
+import { errorHandler, notFoundHandler } from './middleware/error-handler';
+import { requestLog } from './middleware/request-log';
+import { backupRoutes } from './routes/backups.routes';
+import { BULL_BOARD_PATH, bullBoardRouter } from './routes/bull-board.routes';
+import { executionRoutes } from './routes/executions.routes';
+import { healthRoutes } from './routes/health.routes';
+import { jobRoutes } from './routes/jobs.routes';
+import { triggerRoutes } from './routes/trigger.routes';
+
+/** Builds the HTTP app without listening, so tests and main.ts share it. */
+export function createApp(runtime: Runtime): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestLog);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+
+  app.use(healthRoutes(runtime));
+
+  const json = express.json({ limit: '100kb' });
+  app.use('/api/backup/trigger', json, triggerRoutes(runtime));
+
+  const admin = requireBearer(() => runtime.config.BACKUP_ADMIN_API_KEY, 'admin API key');
+  app.use('/api/backups', admin, json, backupRoutes(runtime));
+  app.use('/api/executions', admin, executionRoutes(runtime));
+  app.use('/api/jobs', admin, jobRoutes(runtime));
+
+  app.use(BULL_BOARD_PATH, requireBasic(() => runtime.config.BACKUP_ADMIN_API_KEY, 'Kanbu Backup'), bullBoardRouter(runtime.queues));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,39 @@
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { BACKUP_STATUSES, BACKUP_TYPES, BackupStatus, BackupType } from '../../../shared/domain/types';
+
+export class CreateBackupDto {
+  @IsIn(BACKUP_TYPES, { message: `type must be one of: ${BACKUP_TYPES.join(', ')}` })
+  type: BackupType;
+}
+
+export class TriggerBackupDto extends CreateBackupDto {
+  @IsOptional() @IsUUID('all', { message: 'scheduleId must be a UUID' })
+  scheduleId?: string;
+}
+
+const SORTS = { date: 'createdAt', size: 'sizeBytes' } as const;
+
+export class ListBackupsQuery {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  page = 1;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  pageSize = 20;
+
+  @IsOptional() @IsIn(Object.keys(SORTS), { message: 'sort must be one of: date, size' })
+  sort: keyof typeof SORTS = 'date';
+
+  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value)) @IsIn(['asc', 'desc'])
+  order: 'asc' | 'desc' = 'desc';
+
+  @IsOptional() @IsIn(BACKUP_TYPES)
+  type?: BackupType;
+
+  @IsOptional() @IsIn(BACKUP_STATUSES)
+  status?: BackupStatus;
+
+  get sortField(): (typeof SORTS)[keyof typeof SORTS] {
+    return SORTS[this.sort];
+  }
+}

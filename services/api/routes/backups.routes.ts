@@ -1,0 +1,80 @@
+import { Router } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { assertDeletable } from '../../../shared/domain/deletion-guard';
+import { USABLE_BACKUP_STATUSES } from '../../../shared/domain/types';
+import { AppError, ErrorCode, errorMessage } from '../../../shared/errors';
+import { createLogger } from '../../../shared/logging';
+import { enqueue } from '../../../shared/queue/enqueue';
+import type { Runtime } from '../../../shared/runtime/runtime';
+import { CreateBackupDto, ListBackupsQuery } from '../dto/backup.dto';
+import { uuidParam } from '../dto/id-param';
+import { parseDto } from '../dto/parse-dto';
+import { presentBackup, presentPage } from '../presenters';
+import { acceptedJob } from './accepted-job';
+
+const logger = createLogger('API');
+
+export function backupRoutes(runtime: Runtime): Router {
+  const router = Router();
+
+  async function findBackup(id: string | string[] | undefined) {
+    const backup = await runtime.backups.findByIdWithCopies(uuidParam(id, 'Backup'));
+    if (!backup) throw AppError.notFound(ErrorCode.BackupNotFound, 'Backup not found');
+    return backup;
+  }
+
+  router.post('/', async (req, res) => {
+    const body = parseDto(CreateBackupDto, req.body);
+    const job = await enqueue(runtime.enqueueDeps, 'backup', { type: body.type, trigger: 'api' });
+    res.status(202).json(acceptedJob(job));
+  });
+
+  router.get('/', async (req, res) => {
+    const query = parseDto(ListBackupsQuery, req.query);
+    const page = await runtime.backups.list({
+      page: query.page,
+      pageSize: query.pageSize,
+      sort: query.sortField,
+      order: query.order === 'asc' ? 'ASC' : 'DESC',
+      type: query.type,
+      status: query.status,
+    });
+    res.json(presentPage(page, presentBackup));
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(presentBackup(await findBackup(req.params.id)));
+  });
+
+  router.get('/:id/download', async (req, res) => {
+    const backup = await findBackup(req.params.id);
+    if (!USABLE_BACKUP_STATUSES.includes(backup.status)) {
+      throw AppError.conflict(ErrorCode.BackupNotCompleted, `Backup is ${backup.status}; only completed backups can be downloaded`);
+    }
+    const stored = await runtime.storage.stat(backup.filename);
+    if (!stored) throw AppError.notFound(ErrorCode.BackupFileNotFound, `Backup file not found: ${backup.filename}`);
+    const stream = await runtime.storage.openRead(backup.filename);
+    res.status(200);
+    res.setHeader('Content-Type', 'application/octet-stream');
+    res.setHeader('Content-Length', String(stored.sizeBytes));
+    res.attachment(backup.filename);
+    if (backup.checksum) res.setHeader('X-Backup-SHA256', backup.checksum);
+    try {
+      await pipeline(stream, res);
+    } catch (err) {
+      // The client went away or the read failed mid-way; headers are sent, so just log.
+      logger.warn(`Download of ${backup.filename} ended early: ${errorMessage(err)}`);
+    }
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const backup = await findBackup(req.params.id);
+    assertDeletable(backup, await runtime.backups.countUsable(backup.type));
+    await runtime.storage.delete(backup.filename);
+    await runtime.backups.delete(backup.id);
+    logger.info(`Deleted backup ${backup.filename}`);
+    res.json({ deleted: backup.id, filename: backup.filename });
+  });
+
+  return router;
+}

@@ -1,0 +1,37 @@
+import { Router } from 'express';
+import type { Job } from 'bullmq';
+import { AppError, ErrorCode } from '../../../shared/errors';
+import type { Runtime } from '../../../shared/runtime/runtime';
+
+const JOB_ID = /^[A-Za-z0-9_-]{1,255}$/;
+
+/** GET /api/jobs/:id — state and progress of a queued or running job, on whichever queue it is. */
+export function jobRoutes(runtime: Runtime): Router {
+  const router = Router();
+
+  router.get('/:id', async (req, res) => {
+    const id = req.params.id;
+    if (!JOB_ID.test(id)) throw AppError.badRequest(ErrorCode.ValidationFailed, 'Invalid job id');
+    const found = await Promise.all(runtime.queues.all().map(async (queue) => ({ queue, job: (await queue.getJob(id)) as Job | undefined })));
+    const hit = found.find((f) => f.job);
+    if (!hit?.job) throw AppError.notFound(ErrorCode.JobNotFound, 'Job not found (it may have been removed after completion; see /api/executions)');
+    const job = hit.job;
+    res.json({
+      id: job.id,
+      queue: hit.queue.name,
+      name: job.name,
+      state: await job.getState(),
+      progress: job.progress,
+      attemptsMade: job.attemptsMade,
+      attempts: job.opts.attempts ?? 1,
+      failedReason: job.failedReason || null,
+      result: job.returnvalue ?? null,
+      executionId: (job.data as { executionId?: string }).executionId ?? null,
+      createdAt: new Date(job.timestamp),
+      startedAt: job.processedOn ? new Date(job.processedOn) : null,
+      finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,81 @@
+import { Job, UnrecoverableError } from 'bullmq';
+import type { Execution } from '../../shared/catalog/entities';
+import type { ExecutionRepository } from '../../shared/catalog/repositories';
+import { errorMessage, isAppError } from '../../shared/errors';
+import type { Logger } from '../../shared/logging';
+import type { JobProgress } from '../../shared/queue/job-progress';
+import type { QueueName } from '../../shared/queue/queue-names';
+import type { Trigger } from '../../shared/domain/types';
+
+export interface JobContext {
+  execution: Execution;
+  logger: Logger;
+  progress(progress: JobProgress): void;
+}
+
+export type JobHandler<Data> = (job: Job<Data>, ctx: JobContext) => Promise<unknown>;
+
+interface ExecutionData {
+  executionId?: string;
+  trigger?: Trigger;
+  scheduleId?: string | null;
+}
+
+/**
+ * Wraps a handler with the execution lifecycle: the catalog row goes
+ * running → completed / retrying / failed with the reason, and every failure is
+ * rethrown so BullMQ retries it, shows it in Bull Board and keeps it. Errors
+ * that retrying cannot fix become `UnrecoverableError`.
+ */
+export function withExecution<Data extends ExecutionData>(
+  queue: QueueName,
+  executions: ExecutionRepository,
+  logger: Logger,
+  handler: JobHandler<Data>,
+) {
+  return async (job: Job<Data>): Promise<unknown> => {
+    const execution = await resolveExecution(queue, executions, job);
+    const attempt = job.attemptsMade + 1;
+    await executions.markRunning(execution.id, attempt);
+    let lastProgress = '';
+    const ctx: JobContext = {
+      execution,
+      logger,
+      progress: (p) => {
+        const key = `${p.stage}:${p.percent}`;
+        if (key === lastProgress) return;
+        lastProgress = key;
+        job.updateProgress(p).catch((err) => logger.warn(`Could not report progress: ${errorMessage(err)}`));
+      },
+    };
+    try {
+      const result = await handler(job, ctx);
+      await executions.markCompleted(execution.id);
+      return result;
+    } catch (err) {
+      const permanent = err instanceof UnrecoverableError || (isAppError(err) && !err.retryable);
+      const final = permanent || attempt >= (job.opts.attempts ?? 1);
+      await executions.markFailed(execution.id, errorMessage(err), final);
+      logger.error(`Job ${job.name} ${job.id} attempt ${attempt} failed${final ? '' : ' (will retry)'}: ${errorMessage(err)}`);
+      if (permanent && !(err instanceof UnrecoverableError)) throw new UnrecoverableError(errorMessage(err));
+      throw err;
+    }
+  };
+}
+
+/** Jobs from the API carry their execution id; jobs from a job scheduler get one on first run. */
+async function resolveExecution<Data extends ExecutionData>(queue: QueueName, executions: ExecutionRepository, job: Job<Data>): Promise<Execution> {
+  if (job.data.executionId) {
+    const existing = await executions.findById(job.data.executionId);
+    if (existing) return existing;
+  }
+  const created = await executions.create({
+    kind: queue,
+    queue,
+    jobId: job.id ?? null,
+    trigger: job.data.trigger ?? 'schedule',
+    scheduleId: job.data.scheduleId ?? null,
+  });
+  await job.updateData({ ...job.data, executionId: created.id });
+  return created;
+}

@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { loadConfigOrExit } from '../../shared/config';
+import { configureLogging, createLogger } from '../../shared/logging';
+import type { QueueName } from '../../shared/queue/queue-names';
+import { createRuntime } from '../../shared/runtime/runtime';
+import { PROCESSORS } from './processors';
+import { selectQueues } from './queue-selection';
+import { startWorkers } from './worker-pool';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  configureLogging({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const logger = createLogger('Worker');
+  const queues = selectQueues(config.WORKER_QUEUES, Object.keys(PROCESSORS) as QueueName[]);
+  const runtime = await createRuntime(config, 'worker');
+  const workers = startWorkers(runtime, queues);
+  logger.info(`Worker ${process.pid} consuming ${queues.join(', ')} (concurrency ${config.WORKER_CONCURRENCY})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: finishing active jobs, then exiting`);
+    await Promise.all(workers.map((w) => w.close()));
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  createLogger('Worker').error(`Worker failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import { DataSource, FindOptionsWhere, In, Repository } from 'typeorm';
+import { BackupStatus, BackupType, USABLE_BACKUP_STATUSES } from '../../domain/types';
+import { Backup } from '../entities';
+import { Page, PageRequest, skipTake, toPage } from './pagination';
+
+export type NewBackup = Pick<Backup, 'type' | 'filename' | 'compression' | 'encrypted' | 'storage' | 'trigger'> &
+  Partial<Pick<Backup, 'purpose' | 'scheduleId' | 'executionId' | 'encryptionKeyId' | 'encryptionFormat' | 'protectedUntil'>>;
+
+export interface CompletedBackupFacts {
+  status: Extract<BackupStatus, 'completed' | 'completed_with_warnings'>;
+  sizeBytes: number;
+  sourceBytes: number;
+  checksum: string;
+  durationMs: number;
+  error?: string | null;
+}
+
+export type BackupSortField = 'createdAt' | 'sizeBytes';
+
+export interface BackupQuery extends PageRequest {
+  type?: BackupType;
+  status?: BackupStatus;
+  sort: BackupSortField;
+  order: 'ASC' | 'DESC';
+}
+
+export class BackupRepository {
+  private readonly repo: Repository<Backup>;
+
+  constructor(dataSource: DataSource) {
+    this.repo = dataSource.getRepository(Backup);
+  }
+
+  async createRunning(input: NewBackup): Promise<Backup> {
+    return this.repo.save(this.repo.create({ purpose: 'regular', ...input, status: 'running' }));
+  }
+
+  findById(id: string): Promise<Backup | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  findByIdWithCopies(id: string): Promise<Backup | null> {
+    return this.repo.findOne({ where: { id }, relations: { copies: true } });
+  }
+
+  async markCompleted(id: string, facts: CompletedBackupFacts): Promise<void> {
+    await this.repo.update({ id }, {
+      ...facts,
+      error: facts.error ?? null,
+      completedAt: new Date(),
+      verificationStatus: facts.checksum ? 'pending' : 'no_checksum',
+    });
+  }
+
+  async markFailed(id: string, error: string, durationMs: number): Promise<void> {
+    await this.repo.update({ id }, { status: 'failed', error: error.slice(0, 4000), durationMs, completedAt: new Date() });
+  }
+
+  async update(id: string, changes: Partial<Pick<Backup, 'isProtected' | 'protectedUntil'>>): Promise<void> {
+    await this.repo.update({ id }, changes);
+  }
+
+  async list(query: BackupQuery): Promise<Page<Backup>> {
+    const where: FindOptionsWhere<Backup> = {};
+    if (query.type) where.type = query.type;
+    if (query.status) where.status = query.status;
+    const result = await this.repo.findAndCount({
+      where,
+      order: { [query.sort]: query.order, id: query.order },
+      ...skipTake(query),
+    });
+    return toPage(result, query);
+  }
+
+  /** Number of backups of `type` whose files are usable for a restore. */
+  countUsable(type: BackupType): Promise<number> {
+    return this.repo.countBy({ type, status: In([...USABLE_BACKUP_STATUSES]) });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.repo.delete({ id });
+  }
+}

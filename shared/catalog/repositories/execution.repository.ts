@@ -1,0 +1,86 @@
+import { DataSource, FindOptionsWhere, Repository } from 'typeorm';
+import type { ExecutionKind, ExecutionStatus, Trigger } from '../../domain/types';
+import { Execution } from '../entities';
+import { Page, PageRequest, skipTake, toPage } from './pagination';
+
+export interface NewExecution {
+  id?: string;
+  jobId?: string | null;
+  kind: ExecutionKind;
+  trigger: Trigger;
+  queue: string;
+  scheduleId?: string | null;
+  backupId?: string | null;
+  details?: Record<string, unknown> | null;
+}
+
+export interface ExecutionQuery extends PageRequest {
+  kind?: ExecutionKind;
+  status?: ExecutionStatus;
+  scheduleId?: string;
+}
+
+const MAX_ERROR_LENGTH = 4000;
+
+export class ExecutionRepository {
+  private readonly repo: Repository<Execution>;
+
+  constructor(dataSource: DataSource) {
+    this.repo = dataSource.getRepository(Execution);
+  }
+
+  async create(input: NewExecution): Promise<Execution> {
+    return this.repo.save(this.repo.create({ ...input, status: 'queued', attempts: 0 }));
+  }
+
+  findById(id: string): Promise<Execution | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.repo.delete({ id });
+  }
+
+  async markRunning(id: string, attempt: number): Promise<void> {
+    await this.repo.update({ id }, { status: 'running', attempts: attempt, startedAt: new Date(), finishedAt: null, error: null });
+  }
+
+  async mergeDetails(id: string, details: Record<string, unknown>): Promise<void> {
+    await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ details: () => `COALESCE(details, '{}'::jsonb) || :details::jsonb` })
+      .setParameter('details', JSON.stringify(details))
+      .where('id = :id', { id })
+      .execute();
+  }
+
+  async linkBackup(id: string, backupId: string): Promise<void> {
+    await this.repo.update({ id }, { backupId });
+  }
+
+  async markCompleted(id: string): Promise<void> {
+    await this.finish(id, 'completed', null);
+  }
+
+  /** `final` false means BullMQ will try again: the row says `retrying` with the last reason. */
+  async markFailed(id: string, error: string, final: boolean): Promise<void> {
+    await this.finish(id, final ? 'failed' : 'retrying', error.slice(0, MAX_ERROR_LENGTH));
+  }
+
+  async list(query: ExecutionQuery): Promise<Page<Execution>> {
+    const where: FindOptionsWhere<Execution> = {};
+    if (query.kind) where.kind = query.kind;
+    if (query.status) where.status = query.status;
+    if (query.scheduleId) where.scheduleId = query.scheduleId;
+    const result = await this.repo.findAndCount({ where, order: { queuedAt: 'DESC' }, ...skipTake(query) });
+    return toPage(result, query);
+  }
+
+  private async finish(id: string, status: ExecutionStatus, error: string | null): Promise<void> {
+    const execution = await this.repo.findOneBy({ id });
+    const finishedAt = new Date();
+    const durationMs = execution?.startedAt ? finishedAt.getTime() - execution.startedAt.getTime() : null;
+    await this.repo.update({ id }, { status, error, finishedAt, durationMs });
+  }
+}

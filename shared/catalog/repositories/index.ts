@@ -1,0 +1,4 @@
+export * from './backup.repository';
+export * from './execution.repository';
+export * from './pagination';
+export * from './backup-copy.repository';

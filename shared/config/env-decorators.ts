@@ -1,0 +1,78 @@
+import { Transform } from 'class-transformer';
+import { registerDecorator, ValidationOptions } from 'class-validator';
+
+const secretKeys = new Set<string>();
+
+/** Marks a variable whose value must never be echoed (in errors, logs or /api/status). */
+export function Secret(): PropertyDecorator {
+  return (_target, key) => {
+    secretKeys.add(String(key));
+  };
+}
+
+export function isSecretKey(key: string): boolean {
+  return secretKeys.has(key);
+}
+
+/** Environment strings to integers; anything that is not a plain integer becomes NaN and fails @IsInt. */
+export function IntFromEnv(): PropertyDecorator {
+  return Transform(({ value }) => (typeof value === 'string' ? (/^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN) : value));
+}
+
+/** `true/false/1/0/yes/no` to booleans; anything else stays a string and fails @IsBoolean. */
+export function BoolFromEnv(): PropertyDecorator {
+  return Transform(({ value }) => {
+    if (typeof value !== 'string') return value;
+    const v = value.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(v)) return true;
+    if (['false', '0', 'no', 'off'].includes(v)) return false;
+    return value;
+  });
+}
+
+/** A URL whose scheme is one of `protocols` and that has a host. */
+export function IsUrlWithProtocol(protocols: string[], options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) => {
+    registerDecorator({
+      name: 'isUrlWithProtocol',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      constraints: [protocols],
+      options: {
+        message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+        ...options,
+      },
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'string') return false;
+          try {
+            const url = new URL(value);
+            return protocols.includes(url.protocol.replace(/:$/, '')) && url.hostname.length > 0;
+          } catch {
+            return false;
+          }
+        },
+      },
+    });
+  };
+}
+
+/** A comma-separated list whose every item is in `allowed`. */
+export function IsCsvOf(allowed: readonly string[], options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) => {
+    registerDecorator({
+      name: 'isCsvOf',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      constraints: [allowed],
+      options: { message: `must be a comma-separated list of: ${allowed.join(', ')}`, ...options },
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'string') return false;
+          const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+          return items.length > 0 && items.every((item) => allowed.includes(item));
+        },
+      },
+    });
+  };
+}

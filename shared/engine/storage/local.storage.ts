@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, constants, link, mkdir, open, readdir, stat, statfs, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { AppError, ErrorCode } from '../../errors';
+import { assertSafeName } from './safe-name';
+import { ByteRange, CommitMetadata, StorageBackend, StorageUsage, StorageWriter, StoredObject } from './storage-backend';
+
+/** Prefix of in-progress writes; listing skips them and cleanup removes stale ones. */
+export const PARTIAL_PREFIX = '.partial-';
+
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Backups in a directory: temp file, fsync, then an atomic no-overwrite rename. */
+export class LocalStorage implements StorageBackend {
+  constructor(readonly name: string, readonly root: string) {}
+
+  get location(): string {
+    return this.root;
+  }
+
+  describe(name: string): string {
+    return join(this.root, assertSafeName(name));
+  }
+
+  async createWriter(name: string): Promise<StorageWriter> {
+    const finalPath = this.describe(name);
+    await this.ensureRoot();
+    const tempPath = join(this.root, `${PARTIAL_PREFIX}${randomBytes(6).toString('hex')}-${name}`);
+    const stream = createWriteStream(tempPath, { flags: 'wx', mode: 0o600 });
+    const removeTemp = () => unlink(tempPath).catch(() => undefined);
+    return {
+      stream,
+      commit: async (_metadata: CommitMetadata) => {
+        if (!stream.writableFinished) await finished(stream);
+        await fsyncPath(tempPath);
+        try {
+          // link() fails if the final name exists, so a commit never replaces another backup.
+          await link(tempPath, finalPath);
+        } finally {
+          await removeTemp();
+        }
+        await fsyncPath(this.root);
+        return { sizeBytes: stream.bytesWritten };
+      },
+      abort: async () => {
+        stream.destroy();
+        await removeTemp();
+      },
+    };
+  }
+
+  async openRead(name: string, range?: ByteRange): Promise<Readable> {
+    const path = this.describe(name);
+    await this.requireFile(name, path);
+    return createReadStream(path, range ? { start: range.start, end: range.end } : {});
+  }
+
+  async stat(name: string): Promise<StoredObject | null> {
+    try {
+      const s = await stat(this.describe(name));
+      return s.isFile() ? { name, sizeBytes: s.size, modifiedAt: s.mtime } : null;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async list(): Promise<StoredObject[]> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.root);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const objects = await Promise.all(entries.filter((e) => !e.startsWith('.')).map((e) => this.stat(e).catch(() => null)));
+    return objects.filter((o): o is StoredObject => o !== null);
+  }
+
+  async delete(name: string): Promise<void> {
+    try {
+      await unlink(this.describe(name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+
+  async usage(): Promise<StorageUsage> {
+    const objects = await this.list();
+    const fs = await statfs(this.root);
+    return {
+      usedBytes: objects.reduce((sum, o) => sum + o.sizeBytes, 0),
+      freeBytes: fs.bavail * fs.bsize,
+      totalBytes: fs.blocks * fs.bsize,
+      objectCount: objects.length,
+    };
+  }
+
+  async check(): Promise<void> {
+    await this.ensureRoot();
+    try {
+      await access(this.root, constants.W_OK);
+    } catch {
+      throw new AppError(ErrorCode.StorageUnavailable, `Backup directory ${this.root} is not writable`, { status: 503 });
+    }
+  }
+
+  private async ensureRoot(): Promise<void> {
+    try {
+      await mkdir(this.root, { recursive: true, mode: 0o700 });
+    } catch (err) {
+      throw new AppError(ErrorCode.StorageUnavailable, `Backup directory ${this.root} cannot be created: ${(err as Error).message}`, {
+        status: 503,
+        retryable: true,
+      });
+    }
+  }
+
+  private async requireFile(name: string, path: string): Promise<void> {
+    try {
+      await access(path, constants.R_OK);
+    } catch {
+      throw new AppError(ErrorCode.BackupFileNotFound, `Backup file not found: ${name} is not in ${this.root}`, { status: 404 });
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { Readable, Writable } from 'node:stream';
+
+export interface StoredObject {
+  name: string;
+  sizeBytes: number;
+  modifiedAt: Date;
+}
+
+export interface StorageUsage {
+  usedBytes: number;
+  /** Undefined where the backend cannot know (object storage). */
+  freeBytes?: number;
+  totalBytes?: number;
+  objectCount: number;
+}
+
+export interface ByteRange {
+  start: number;
+  /** Inclusive, as in HTTP ranges. */
+  end?: number;
+}
+
+export interface CommitMetadata {
+  /** SHA-256 of the compressed bytes, stored alongside where the backend supports metadata. */
+  sha256: string;
+}
+
+/**
+ * An in-progress write. Bytes go to `stream`; nothing is visible under the final
+ * name until `commit` succeeds; `abort` removes every trace of the attempt.
+ */
+export interface StorageWriter {
+  readonly stream: Writable;
+  commit(metadata: CommitMetadata): Promise<{ sizeBytes: number }>;
+  abort(reason?: unknown): Promise<void>;
+}
+
+/** One place backups are kept: a local directory, a mounted Google Drive, an S3 bucket. */
+export interface StorageBackend {
+  /** The configured target name (`local`, `gdrive`, `s3`, …) as recorded in `backup_copy.target`. */
+  readonly name: string;
+  /** Human-readable location for messages, e.g. `/data/backups` or `s3://bucket/prefix`. */
+  readonly location: string;
+  createWriter(name: string): Promise<StorageWriter>;
+  openRead(name: string, range?: ByteRange): Promise<Readable>;
+  /** Null when the object does not exist. */
+  stat(name: string): Promise<StoredObject | null>;
+  list(): Promise<StoredObject[]>;
+  delete(name: string): Promise<void>;
+  usage(): Promise<StorageUsage>;
+  /** Throws a clear error when the target is unreachable or not writable. */
+  check(): Promise<void>;
+  /** Where an operator finds the object, e.g. an absolute path; used in messages and the demo. */
+  describe(name: string): string;
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { JobsOptions } from 'bullmq';
+import { ExecutionRepository } from '../catalog/repositories/execution.repository';
+import { AppError, ErrorCode, errorMessage } from '../errors';
+import { defaultJobOptions } from './job-options';
+import { JobPayloads, jobName, QueueWithPayload } from './job-payloads';
+import { QueueRegistry } from './queue-registry';
+import { withTimeout } from '../util/with-timeout';
+
+/** An API request should fail with 503, not hang, while Redis is away. */
+const ENQUEUE_TIMEOUT_MS = 5000;
+
+export interface EnqueueDeps {
+  queues: QueueRegistry;
+  executions: ExecutionRepository;
+  attempts: number;
+}
+
+export interface EnqueuedJob {
+  executionId: string;
+  jobId: string;
+  queue: QueueWithPayload;
+  /** True when a job with the same id already existed (e.g. a duplicate trigger for one schedule slot). */
+  deduplicated: boolean;
+}
+
+/**
+ * The one way to start work: records the intent in the catalog (an `execution`
+ * row) and adds the BullMQ job with the execution id as job id, so the API,
+ * Bull Board and the history all name the same thing.
+ */
+export async function enqueue<Q extends QueueWithPayload>(
+  deps: EnqueueDeps,
+  queue: Q,
+  data: JobPayloads[Q],
+  options: JobsOptions = {},
+): Promise<EnqueuedJob> {
+  const executionId = randomUUID();
+  const jobId = options.jobId ?? executionId;
+  await deps.executions.create({ id: executionId, jobId, kind: queue, trigger: data.trigger, queue, scheduleId: data.scheduleId ?? null });
+  let job;
+  try {
+    const adding = deps.queues.get(queue).add(jobName(queue, data), { ...data, executionId }, {
+      ...defaultJobOptions(queue, deps.attempts),
+      ...options,
+      jobId,
+    });
+    job = await withTimeout(adding, ENQUEUE_TIMEOUT_MS, 'Redis did not answer in time');
+  } catch (err) {
+    await deps.executions.markFailed(executionId, `Could not queue the job: ${errorMessage(err)}`, true);
+    throw new AppError(ErrorCode.QueueUnavailable, 'The job queue is not reachable; nothing was started', { status: 503, cause: err });
+  }
+  const existingExecution = (job.data as { executionId?: string }).executionId;
+  if (existingExecution && existingExecution !== executionId) {
+    await deps.executions.delete(executionId);
+    return { executionId: existingExecution, jobId, queue, deduplicated: true };
+  }
+  return { executionId, jobId, queue, deduplicated: false };
+}

@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { http } from '../helpers/http';
+import { ADMIN_KEY, startStack, TestStack, TRIGGER_KEY } from '../helpers/stack';
+
+function assertErrorShape(body: any, code: string) {
+  assert.equal(typeof body?.error?.message, 'string', JSON.stringify(body));
+  assert.equal(body.error.code, code, JSON.stringify(body));
+  assert.equal(JSON.stringify(body).includes('    at '), false, 'no stack trace in error bodies');
+}
+
+describe('API', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startStack({ env: { BACKUP_SCHEDULER_MODE: 'internal' } });
+  });
+  after(() => stack?.close());
+
+  describe('authentication', () => {
+    it('answers 401 without a key, with a wrong key and with a malformed header', async () => {
+      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-key-wrong-key-wrong' }, { authorization: ADMIN_KEY }, { authorization: `Basic ${ADMIN_KEY}` }]) {
+        const res = await http('GET', `${stack.baseUrl}/api/backups`, { headers });
+        assert.equal(res.status, 401, JSON.stringify(headers));
+        assertErrorShape(res.body, 'UNAUTHORIZED');
+      }
+    });
+
+    it('does not accept the trigger key on admin endpoints', async () => {
+      assert.equal((await http('GET', `${stack.baseUrl}/api/backups`, { token: TRIGGER_KEY })).status, 401);
+    });
+
+    it('protects Bull Board with Basic auth, password = admin key', async () => {
+      const anonymous = await http('GET', `${stack.baseUrl}/admin/queues`);
+      assert.equal(anonymous.status, 401);
+      assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Basic realm=/);
+      const wrong = await http('GET', `${stack.baseUrl}/admin/queues`, { headers: { authorization: `Basic ${Buffer.from('admin:nope').toString('base64')}` } });
+      assert.equal(wrong.status, 401);
+      const ok = await http('GET', `${stack.baseUrl}/admin/queues`, { headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_KEY}`).toString('base64')}` } });
+      assert.equal(ok.status, 200);
+      assert.match(ok.text, /<html/i);
+      const queues = await http('GET', `${stack.baseUrl}/admin/queues/api/queues`, { headers: { authorization: `Basic ${Buffer.from(`ops:${ADMIN_KEY}`).toString('base64')}` } });
+      assert.equal(queues.status, 200);
+      assert.deepEqual(queues.body.queues.map((q: { name: string }) => q.name).sort(), ['backup', 'notify', 'prune', 'restore', 'verify']);
+    });
+
+    it('leaves /healthz and /readyz open and reports both dependencies', async () => {
+      assert.deepEqual((await http('GET', `${stack.baseUrl}/healthz`)).body, { status: 'ok' });
+      const ready = await http('GET', `${stack.baseUrl}/readyz`);
+      assert.equal(ready.status, 200);
+      assert.deepEqual(ready.body, { status: 'ok', checks: { redis: 'ok', catalog: 'ok' } });
+    });
+  });
+
+  describe('validation', () => {
+    const cases: [string, { body?: unknown; rawBody?: string; headers?: Record<string, string> }, string][] = [
+      ['an unknown type', { body: { type: 'nope' } }, 'VALIDATION_FAILED'],
+      ['a missing type', { body: {} }, 'VALIDATION_FAILED'],
+      ['an unknown field', { body: { type: 'database', dropTables: true } }, 'VALIDATION_FAILED'],
+      ['a JSON array', { body: [{ type: 'database' }] }, 'VALIDATION_FAILED'],
+      ['broken JSON', { rawBody: '{"type": "database"' }, 'INVALID_JSON'],
+      ['a non-JSON content type', { rawBody: 'type=database', headers: { 'content-type': 'text/plain' } }, 'VALIDATION_FAILED'],
+    ];
+    for (const [what, request, code] of cases) {
+      it(`POST /api/backups with ${what} → 400 ${code}, and nothing is queued`, async () => {
+        const res = await http('POST', `${stack.baseUrl}/api/backups`, { token: ADMIN_KEY, ...request });
+        assert.equal(res.status, 400, res.text);
+        assertErrorShape(res.body, code);
+        assert.equal(await stack.runtime.queues.get('backup').count(), 0);
+      });
+    }
+
+    it('names the offending field in details', async () => {
+      const res = await http('POST', `${stack.baseUrl}/api/backups`, { token: ADMIN_KEY, body: { type: 'nope' } });
+      assert.equal(res.body.error.details[0].field, 'type');
+      assert.match(res.body.error.message, /type must be one of: database, source/);
+    });
+
+    it('refuses a too large body with 413', async () => {
+      const res = await http('POST', `${stack.baseUrl}/api/backups`, { token: ADMIN_KEY, rawBody: JSON.stringify({ type: 'database', pad: 'x'.repeat(200_000) }) });
+      assert.equal(res.status, 413);
+      assertErrorShape(res.body, 'PAYLOAD_TOO_LARGE');
+    });
+
+    it('validates list queries and ids', async () => {
+      for (const query of ['page=0', 'pageSize=1000', 'sort=name', 'type=files', 'status=great', 'page=abc']) {
+        const res = await http('GET', `${stack.baseUrl}/api/backups?${query}`, { token: ADMIN_KEY });
+        assert.equal(res.status, 400, query);
+        assertErrorShape(res.body, 'VALIDATION_FAILED');
+      }
+      const badId = await http('GET', `${stack.baseUrl}/api/backups/not-a-uuid`, { token: ADMIN_KEY });
+      assert.equal(badId.status, 400);
+      const missing = await http('GET', `${stack.baseUrl}/api/backups/00000000-0000-4000-8000-000000000000`, { token: ADMIN_KEY });
+      assert.equal(missing.status, 404);
+      assertErrorShape(missing.body, 'BACKUP_NOT_FOUND');
+      const job = await http('GET', `${stack.baseUrl}/api/jobs/..%2F..%2Fetc`, { token: ADMIN_KEY });
+      assert.equal(job.status, 400);
+    });
+
+    it('answers unknown routes with 404 in the error shape', async () => {
+      const res = await http('GET', `${stack.baseUrl}/api/nothing-here`, { token: ADMIN_KEY });
+      assert.equal(res.status, 404);
+      assertErrorShape(res.body, 'ROUTE_NOT_FOUND');
+    });
+  });
+
+  describe('queueing', () => {
+    it('POST /api/backups answers 202 with ids, records a queued execution and adds the job', async () => {
+      const res = await http('POST', `${stack.baseUrl}/api/backups`, { token: ADMIN_KEY, body: { type: 'database' } });
+      assert.equal(res.status, 202);
+      const execution = await stack.runtime.executions.findById(res.body.executionId);
+      assert.equal(execution?.status, 'queued');
+      assert.equal(execution?.trigger, 'api');
+      const job = await stack.runtime.queues.get('backup').getJob(res.body.jobId);
+      assert.deepEqual(job?.data, { type: 'database', trigger: 'api', executionId: res.body.executionId });
+      const view = await http('GET', `${stack.baseUrl}/api/jobs/${res.body.jobId}`, { token: ADMIN_KEY });
+      assert.equal(view.body.state, 'waiting');
+      assert.equal(view.body.executionId, res.body.executionId);
+      await job?.remove();
+    });
+
+    it('the trigger endpoint is 404 in internal mode, even with the right key', async () => {
+      const res = await http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body: { type: 'database' } });
+      assert.equal(res.status, 404);
+      assertErrorShape(res.body, 'TRIGGER_DISABLED');
+    });
+
+  });
+
+  describe('deleting', () => {
+    async function seedBackup(filename: string, overrides: Record<string, unknown> = {}) {
+      const backup = await stack.runtime.backups.createRunning({ type: 'database', filename, compression: 'gzip', encrypted: false, storage: 'local', trigger: 'api' });
+      await writeFile(join(stack.backupDir, filename), 'dump');
+      await stack.runtime.backups.markCompleted(backup.id, { status: 'completed', sizeBytes: 4, sourceBytes: 4, checksum: 'a'.repeat(64), durationMs: 1 });
+      if (Object.keys(overrides).length) await stack.runtime.backups.update(backup.id, overrides);
+      return backup.id;
+    }
+
+    it('refuses the last completed backup and a protected one, then deletes file and row', async () => {
+      const first = await seedBackup('kanbu_backup_2026-01-01T00-00-00.sql.gz');
+      const last = await http('DELETE', `${stack.baseUrl}/api/backups/${first}`, { token: ADMIN_KEY });
+      assert.equal(last.status, 409);
+      assertErrorShape(last.body, 'LAST_BACKUP');
+
+      const second = await seedBackup('kanbu_backup_2026-01-02T00-00-00.sql.gz', { isProtected: true });
+      const protectedRes = await http('DELETE', `${stack.baseUrl}/api/backups/${second}`, { token: ADMIN_KEY });
+      assert.equal(protectedRes.status, 409);
+      assertErrorShape(protectedRes.body, 'BACKUP_PROTECTED');
+
+      const ok = await http('DELETE', `${stack.baseUrl}/api/backups/${first}`, { token: ADMIN_KEY });
+      assert.equal(ok.status, 200, ok.text);
+      assert.equal(await stack.runtime.backups.findById(first), null);
+      assert.equal(await stack.runtime.storage.stat('kanbu_backup_2026-01-01T00-00-00.sql.gz'), null);
+      assert.ok(await stack.runtime.storage.stat('kanbu_backup_2026-01-02T00-00-00.sql.gz'));
+    });
+
+    it('sorts by size and date, filters by type and status, and paginates', async () => {
+      await seedBackup('kanbu_backup_2026-01-03T00-00-00.sql.gz');
+      const bySize = await http('GET', `${stack.baseUrl}/api/backups?sort=size&order=asc&pageSize=1&page=2`, { token: ADMIN_KEY });
+      assert.equal(bySize.status, 200);
+      assert.equal(bySize.body.total, 2);
+      assert.equal(bySize.body.items.length, 1);
+      const byDate = await http('GET', `${stack.baseUrl}/api/backups?sort=date&order=desc`, { token: ADMIN_KEY });
+      assert.deepEqual(byDate.body.items.map((b: { filename: string }) => b.filename), ['kanbu_backup_2026-01-03T00-00-00.sql.gz', 'kanbu_backup_2026-01-02T00-00-00.sql.gz']);
+      const sources = await http('GET', `${stack.baseUrl}/api/backups?type=source`, { token: ADMIN_KEY });
+      assert.equal(sources.body.total, 0);
+    });
+
+    it('answers 404 "Backup file not found" when the file disappeared from storage', async () => {
+      const id = await seedBackup('kanbu_backup_2026-01-04T00-00-00.sql.gz');
+      await stack.runtime.storage.delete('kanbu_backup_2026-01-04T00-00-00.sql.gz');
+      const res = await http('GET', `${stack.baseUrl}/api/backups/${id}/download`, { token: ADMIN_KEY });
+      assert.equal(res.status, 404);
+      assertErrorShape(res.body, 'BACKUP_FILE_NOT_FOUND');
+      assert.match(res.body.error.message, /Backup file not found/);
+    });
+  });
+});
+
+describe('API while Redis is unreachable', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startStack({ env: { REDIS_URL: 'redis://127.0.0.1:1' }, role: 'api' });
+  });
+  after(() => stack?.close());
+
+  it('POST /api/backups answers 503 QUEUE_UNAVAILABLE and records the failed execution', async () => {
+    const res = await http('POST', `${stack.baseUrl}/api/backups`, { token: ADMIN_KEY, body: { type: 'database' } });
+    assert.equal(res.status, 503, res.text);
+    assertErrorShape(res.body, 'QUEUE_UNAVAILABLE');
+    const failed = await stack.runtime.executions.list({ page: 1, pageSize: 5, status: 'failed' });
+    assert.equal(failed.total, 1);
+    assert.match(failed.items[0].error ?? '', /Could not queue the job/);
+  });
+
+  it('/readyz answers 503 naming Redis', async () => {
+    const res = await http('GET', `${stack.baseUrl}/readyz`);
+    assert.equal(res.status, 503);
+    assert.deepEqual(res.body, { status: 'unavailable', checks: { redis: 'unreachable', catalog: 'ok' } });
+  });
+});
+
+describe('API with the trigger endpoint on (BACKUP_SCHEDULER_MODE=external)', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startStack({ env: { BACKUP_SCHEDULER_MODE: 'external' } });
+  });
+  after(() => stack?.close());
+
+  it('401 without a key and with a wrong or admin key', async () => {
+    for (const token of [undefined, 'wrong-trigger-key-123456789', ADMIN_KEY]) {
+      const res = await http('POST', `${stack.baseUrl}/api/backup/trigger`, { token, body: { type: 'database' } });
+      assert.equal(res.status, 401, String(token));
+      assertErrorShape(res.body, 'UNAUTHORIZED');
+    }
+    assert.equal(await stack.runtime.queues.get('backup').count(), 0);
+  });
+
+  it('202 with the trigger key; the execution is marked external and carries the schedule id', async () => {
+    const scheduleId = '11111111-2222-4333-8444-555555555555';
+    const res = await http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body: { type: 'database', scheduleId } });
+    assert.equal(res.status, 202, res.text);
+    const execution = await stack.runtime.executions.findById(res.body.executionId);
+    assert.equal(execution?.trigger, 'external');
+    assert.equal(execution?.scheduleId, scheduleId);
+  });
+
+  it('400 for an invalid trigger body', async () => {
+    const res = await http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body: { type: 'database', scheduleId: 'x' } });
+    assert.equal(res.status, 400);
+    assertErrorShape(res.body, 'VALIDATION_FAILED');
+  });
+});

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { text } from 'node:stream/consumers';
+import { LocalStorage } from '../../shared/engine/storage/local.storage';
+import { assertSafeName } from '../../shared/engine/storage/safe-name';
+import { AppError, ErrorCode } from '../../shared/errors';
+
+describe('local storage', () => {
+  let root: string;
+  let storage: LocalStorage;
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'kbt-local-'));
+    storage = new LocalStorage('local', join(root, 'backups'));
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  async function write(name: string, content: string) {
+    const writer = await storage.createWriter(name);
+    await pipeline(Readable.from([Buffer.from(content)]), writer.stream);
+    return writer;
+  }
+
+  it('shows nothing under the final name until commit, then exactly the bytes written', async () => {
+    const writer = await write('a.sql.gz', 'hello backup');
+    assert.equal(await storage.stat('a.sql.gz'), null);
+    assert.deepEqual(await storage.list(), []);
+    const { sizeBytes } = await writer.commit({ sha256: 'x' });
+    assert.equal(sizeBytes, 12);
+    assert.equal(await readFile(join(root, 'backups', 'a.sql.gz'), 'utf8'), 'hello backup');
+    assert.deepEqual((await storage.list()).map((o) => [o.name, o.sizeBytes]), [['a.sql.gz', 12]]);
+  });
+
+  it('abort leaves no file at all, not even the temporary one', async () => {
+    const writer = await write('b.sql.gz', 'partial');
+    await writer.abort();
+    assert.deepEqual(await readdir(join(root, 'backups')), []);
+  });
+
+  it('never overwrites an existing backup on commit', async () => {
+    await (await write('c.sql.gz', 'first')).commit({ sha256: 'x' });
+    const second = await write('c.sql.gz', 'second');
+    await assert.rejects(second.commit({ sha256: 'x' }), /EEXIST/);
+    assert.equal(await readFile(join(root, 'backups', 'c.sql.gz'), 'utf8'), 'first');
+    assert.deepEqual(await readdir(join(root, 'backups')), ['c.sql.gz']);
+  });
+
+  it('reads whole objects and byte ranges', async () => {
+    await (await write('d.sql.gz', '0123456789')).commit({ sha256: 'x' });
+    assert.equal(await text(await storage.openRead('d.sql.gz')), '0123456789');
+    assert.equal(await text(await storage.openRead('d.sql.gz', { start: 2, end: 5 })), '2345');
+  });
+
+  it('reports a missing file as "Backup file not found"', async () => {
+    await assert.rejects(storage.openRead('nope.sql.gz'), (err: AppError) => err.code === ErrorCode.BackupFileNotFound && /Backup file not found/.test(err.message));
+  });
+
+  it('deletes, and deleting twice is not an error', async () => {
+    await (await write('e.sql.gz', 'x')).commit({ sha256: 'x' });
+    await storage.delete('e.sql.gz');
+    await storage.delete('e.sql.gz');
+    assert.equal(await storage.stat('e.sql.gz'), null);
+  });
+
+  it('reports usage with free space', async () => {
+    await (await write('f.sql.gz', 'abc')).commit({ sha256: 'x' });
+    const usage = await storage.usage();
+    assert.equal(usage.usedBytes, 3);
+    assert.equal(usage.objectCount, 1);
+    assert.ok((usage.freeBytes ?? 0) > 0);
+  });
+
+  const hostile = ['../escape.sql.gz', '..', '.', '/etc/passwd', 'a/b.sql.gz', 'a\\b', 'x\0y', '', '.hidden', '.partial-abc-x', 'a..b', 'ok name'];
+  for (const name of hostile) {
+    it(`refuses the name ${JSON.stringify(name)} for every operation`, async () => {
+      await writeFile(join(root, 'escape.sql.gz'), 'outside');
+      assert.throws(() => assertSafeName(name), (err: AppError) => err.code === ErrorCode.InvalidStorageName && err.status === 400);
+      await assert.rejects(storage.createWriter(name), (err: AppError) => err.code === ErrorCode.InvalidStorageName);
+      await assert.rejects(storage.openRead(name), (err: AppError) => err.code === ErrorCode.InvalidStorageName);
+      await assert.rejects(storage.delete(name), (err: AppError) => err.code === ErrorCode.InvalidStorageName);
+      await assert.rejects(storage.stat(name), (err: AppError) => err.code === ErrorCode.InvalidStorageName);
+      assert.equal(await readFile(join(root, 'escape.sql.gz'), 'utf8'), 'outside');
+    });
+  }
+});
