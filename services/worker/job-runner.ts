@@ -15,6 +15,24 @@ export interface JobContext {
 
 export type JobHandler<Data> = (job: Job<Data>, ctx: JobContext) => Promise<unknown>;
 
+/** How a job ended for good: completed, or failed with no attempt left. */
+export interface JobOutcome {
+  queue: QueueName;
+  job: Job;
+  execution: Execution;
+  status: 'completed' | 'failed';
+  result?: unknown;
+  error?: string;
+}
+
+/**
+ * Told about every final outcome (e.g. to send notifications). A listener's own
+ * failure is logged and never changes the job's outcome.
+ */
+export interface JobOutcomeListener {
+  onOutcome(outcome: JobOutcome): Promise<void>;
+}
+
 interface ExecutionData {
   executionId?: string;
   trigger?: Trigger;
@@ -32,7 +50,13 @@ export function withExecution<Data extends ExecutionData>(
   executions: ExecutionRepository,
   logger: Logger,
   handler: JobHandler<Data>,
+  listeners: readonly JobOutcomeListener[] = [],
 ) {
+  const tell = async (outcome: JobOutcome) => {
+    for (const listener of listeners) {
+      await listener.onOutcome(outcome).catch((err) => logger.error(`Outcome listener failed: ${errorMessage(err)}`));
+    }
+  };
   return async (job: Job<Data>): Promise<unknown> => {
     const execution = await resolveExecution(queue, executions, job);
     const attempt = job.attemptsMade + 1;
@@ -51,12 +75,14 @@ export function withExecution<Data extends ExecutionData>(
     try {
       const result = await handler(job, ctx);
       await executions.markCompleted(execution.id);
+      await tell({ queue, job, execution: (await executions.findById(execution.id)) ?? execution, status: 'completed', result });
       return result;
     } catch (err) {
       const permanent = err instanceof UnrecoverableError || (isAppError(err) && !err.retryable);
       const final = permanent || attempt >= (job.opts.attempts ?? 1);
       await executions.markFailed(execution.id, errorMessage(err), final);
       logger.error(`Job ${job.name} ${job.id} attempt ${attempt} failed${final ? '' : ' (will retry)'}: ${errorMessage(err)}`);
+      if (final) await tell({ queue, job, execution: (await executions.findById(execution.id)) ?? execution, status: 'failed', error: errorMessage(err) });
       if (permanent && !(err instanceof UnrecoverableError)) throw new UnrecoverableError(errorMessage(err));
       throw err;
     }

@@ -76,3 +76,25 @@ export function IsCsvOf(allowed: readonly string[], options?: ValidationOptions)
     });
   };
 }
+
+export interface EnvDoc {
+  key: string;
+  section: string;
+  description: string;
+}
+
+const docs: EnvDoc[] = [];
+
+/**
+ * Documents a variable. `.env.example` and the README's configuration table are
+ * generated from these (`npm run docs:config`), and a test keeps them in sync.
+ */
+export function Doc(section: string, description: string): PropertyDecorator {
+  return (_target, key) => {
+    docs.push({ key: String(key), section, description });
+  };
+}
+
+export function envDocs(): readonly EnvDoc[] {
+  return docs;
+}

@@ -7,6 +7,7 @@ import { KeyRing } from '../engine/crypto/key-ring';
 import { createSourceFactory, SourceFactory } from '../engine/sources/source-factory';
 import { createStorage } from '../engine/storage/storage-factory';
 import type { StorageBackend } from '../engine/storage/storage-backend';
+import { BackupReader } from '../jobs/backup-reader';
 import { EnqueueDeps } from '../queue/enqueue';
 import { QueueRegistry } from '../queue/queue-registry';
 import { createRedisConnection } from '../queue/redis-connection';
@@ -24,6 +25,7 @@ export interface Runtime {
   copies: BackupCopyRepository;
   executions: ExecutionRepository;
   storage: StorageBackend;
+  reader: BackupReader;
   keys: KeyRing;
   sources: SourceFactory;
   enqueueDeps: EnqueueDeps;
@@ -36,6 +38,7 @@ export async function createRuntime(config: Config, role: 'api' | 'worker'): Pro
   const redis = createRedisConnection(config.REDIS_URL, role);
   const queues = new QueueRegistry(redis, config.BACKUP_QUEUE_PREFIX);
   const executions = new ExecutionRepository(dataSource);
+  const storage = createStorage(config);
   return {
     config,
     dataSource,
@@ -44,7 +47,8 @@ export async function createRuntime(config: Config, role: 'api' | 'worker'): Pro
     backups: new BackupRepository(dataSource),
     copies: new BackupCopyRepository(dataSource),
     executions,
-    storage: createStorage(config),
+    storage,
+    reader: new BackupReader(storage),
     keys: KeyRing.fromConfig(config.BACKUP_ENCRYPTION_KEY, config.BACKUP_ENCRYPTION_OLD_KEYS),
     sources: createSourceFactory(config),
     enqueueDeps: { queues, executions, attempts: config.BACKUP_JOB_ATTEMPTS },

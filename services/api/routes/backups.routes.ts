@@ -51,16 +51,15 @@ export function backupRoutes(runtime: Runtime): Router {
     if (!USABLE_BACKUP_STATUSES.includes(backup.status)) {
       throw AppError.conflict(ErrorCode.BackupNotCompleted, `Backup is ${backup.status}; only completed backups can be downloaded`);
     }
-    const stored = await runtime.storage.stat(backup.filename);
-    if (!stored) throw AppError.notFound(ErrorCode.BackupFileNotFound, `Backup file not found: ${backup.filename}`);
-    const stream = await runtime.storage.openRead(backup.filename);
+    const opened = await runtime.reader.open(backup);
     res.status(200);
     res.setHeader('Content-Type', 'application/octet-stream');
-    res.setHeader('Content-Length', String(stored.sizeBytes));
+    res.setHeader('Content-Length', String(opened.sizeBytes));
+    res.setHeader('X-Backup-Storage', opened.target);
     res.attachment(backup.filename);
     if (backup.checksum) res.setHeader('X-Backup-SHA256', backup.checksum);
     try {
-      await pipeline(stream, res);
+      await pipeline(opened.stream, res);
     } catch (err) {
       // The client went away or the read failed mid-way; headers are sent, so just log.
       logger.warn(`Download of ${backup.filename} ended early: ${errorMessage(err)}`);
