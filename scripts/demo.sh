@@ -6,8 +6,8 @@ DEMO=.demo
 mkdir -p "$DEMO"
 
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  echo "[demo] Installing dependencies (npm ci)"
-  npm ci --no-audit --no-fund
+  echo "[demo] Installing dependencies"
+  npm install --no-audit --no-fund
 fi
 
 # Secrets are generated once and kept, so older demo backups stay decryptable.
