@@ -95,6 +95,30 @@ export class LocalStorage implements StorageBackend {
     }
   }
 
+  async removeStaleWrites(olderThan: Date): Promise<number> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.root);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw err;
+    }
+    let removed = 0;
+    for (const entry of entries.filter((e) => e.startsWith(PARTIAL_PREFIX))) {
+      const path = join(this.root, entry);
+      try {
+        const s = await stat(path);
+        // mtime moves with every write, so a write still in progress is never "stale".
+        if (!s.isFile() || s.mtime >= olderThan) continue;
+        await unlink(path);
+        removed++;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+    return removed;
+  }
+
   async usage(): Promise<StorageUsage> {
     const objects = await this.list();
     const fs = await statfs(this.root);
