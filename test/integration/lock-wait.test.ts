@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { databaseLockResource } from '../../shared/queue/locks';
+import { executionFinished } from '../helpers/executions';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { http } from '../helpers/http';
 import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
@@ -37,10 +38,7 @@ describe('a backup whose database is locked by another job', function () {
     assert.equal((await stack.runtime.backups.list({ page: 1, pageSize: 5, sort: 'createdAt', order: 'DESC' })).total, 0);
 
     await held.release();
-    const done = await waitFor(async () => {
-      const e = await stack.runtime.executions.findById(accepted.body.executionId);
-      return e && ['completed', 'failed'].includes(e.status) ? e : undefined;
-    }, 'the backup to run after the lock was released');
+    const done = await executionFinished(stack.runtime, accepted.body.executionId);
     assert.equal(done.status, 'completed', done.error ?? '');
     assert.equal(done.attempts, 1);
     assert.equal(done.details?.waitingForLock, null);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { executionFinished, isFinished } from '../helpers/executions';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { http } from '../helpers/http';
 import { ServiceProcess, startProcess } from '../helpers/processes';
@@ -42,7 +43,7 @@ describe('many triggers at once, two worker processes on one queue', function ()
 
     const executions = await waitFor(async () => {
       const rows = await Promise.all(executionIds.map((id) => stack.runtime.executions.findById(id)));
-      return rows.every((e) => e && ['completed', 'failed'].includes(e.status)) ? rows.map((e) => e!) : undefined;
+      return rows.every(isFinished) ? rows : undefined;
     }, `all 11 backups to finish\n${workers.map((w) => w.output()).join('\n')}`, 150_000, 250);
 
     for (const e of executions) {
@@ -64,5 +65,51 @@ describe('many triggers at once, two worker processes on one queue', function ()
     }
     const backupsInCatalog = await stack.runtime.backups.list({ page: 1, pageSize: 100, sort: 'createdAt', order: 'ASC', type: 'database' });
     assert.equal(backupsInCatalog.total, 11, 'no duplicate backups were taken');
+  });
+});
+
+describe('BACKUP_SCHEDULER_MODE=both: one backup per schedule slot, whoever triggers it', function () {
+  this.timeout(90_000);
+  let stack: TestStack;
+
+  before(async () => {
+    const source = await createKanbuDatabase(100);
+    stack = await startStack({ env: { BACKUP_SCHEDULER_MODE: 'both', DATABASE_URL: source.url, BACKUP_LOCK_RETRY_SECONDS: '1' }, workerQueues: ['backup'] });
+  });
+  after(() => stack?.close());
+
+  it('an external trigger for a slot the internal scheduler already backed up is recorded, but takes no second backup', async () => {
+    const minute = new Date().getUTCMinutes();
+    const schedule = await http('POST', `${stack.baseUrl}/api/schedules`, { token: ADMIN_KEY, body: { name: 'hourly', type: 'database', cronExpression: `${minute} * * * *` } });
+    assert.equal(schedule.status, 201, schedule.text);
+    // What the job scheduler adds when the slot is due: a `schedule` job without an execution.
+    await stack.runtime.queues.get('backup').add('backup.database', { type: 'database', trigger: 'schedule', scheduleId: schedule.body.id });
+    const internal = await waitFor(async () => {
+      const page = await stack.runtime.executions.list({ page: 1, pageSize: 5, kind: 'backup', scheduleId: schedule.body.id });
+      return page.items.find((e) => e.status === 'completed');
+    }, 'the scheduled run');
+    assert.ok(internal.backupId);
+
+    const trigger = await http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body: { type: 'database', scheduleId: schedule.body.id } });
+    assert.equal(trigger.status, 202, trigger.text);
+    assert.equal(trigger.body.slot, internal.details?.slot, 'both are filed under the same slot');
+    const external = await executionFinished(stack.runtime, trigger.body.executionId);
+    assert.equal(external.status, 'completed');
+    assert.equal(external.backupId, null);
+    assert.deepEqual({ skipped: external.details?.skipped, duplicateOf: external.details?.duplicateOf }, { skipped: 'slot_already_backed_up', duplicateOf: internal.id });
+    assert.equal((await stack.runtime.backups.list({ page: 1, pageSize: 10, sort: 'createdAt', order: 'ASC' })).total, 1);
+  });
+
+  it('refuses triggers for an unknown or disabled schedule, or of the wrong type', async () => {
+    const trigger = (body: unknown) => http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body });
+    const unknown = await trigger({ type: 'database', scheduleId: '00000000-0000-4000-8000-000000000000' });
+    assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'SCHEDULE_NOT_FOUND']);
+    const created = await http('POST', `${stack.baseUrl}/api/schedules`, { token: ADMIN_KEY, body: { name: 'off', type: 'database', cronExpression: '0 5 * * *', enabled: false } });
+    const disabled = await trigger({ type: 'database', scheduleId: created.body.id });
+    assert.deepEqual([disabled.status, disabled.body.error.code], [409, 'SCHEDULE_DISABLED']);
+    await http('PATCH', `${stack.baseUrl}/api/schedules/${created.body.id}`, { token: ADMIN_KEY, body: { enabled: true } });
+    const wrongType = await trigger({ type: 'source', scheduleId: created.body.id });
+    assert.deepEqual([wrongType.status, wrongType.body.error.code], [400, 'VALIDATION_FAILED']);
+    assert.match(wrongType.body.error.message, /type must be the schedule's type \(database\)/);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackupStatus } from '../../shared/domain/types';
+import { isFinished } from '../helpers/executions';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { http } from '../helpers/http';
 import { ADMIN_KEY, startStack, TestStack, TRIGGER_KEY } from '../helpers/stack';
@@ -36,8 +37,7 @@ describe('retention after each backup, its preview, and protecting backups', fun
   async function waitForPrune(scheduleFilter: string | null, after: Date) {
     return waitFor(async () => {
       const page = await stack.runtime.executions.list({ page: 1, pageSize: 20, kind: 'prune' });
-      const run = page.items.find((e) => e.scheduleId === scheduleFilter && e.queuedAt >= after && ['completed', 'failed'].includes(e.status));
-      return run;
+      return page.items.find((e) => e.scheduleId === scheduleFilter && e.queuedAt >= after && isFinished(e));
     }, 'the prune job', 60_000);
   }
 
