@@ -73,10 +73,11 @@ function periodKey(at: DateTime, unit: 'day' | 'week' | 'month'): string {
 }
 
 /** For each period in `periods`, the id of the newest usable backup created in it. */
-function newestPerPeriod(usable: readonly RetentionCandidate[], zone: string, unit: 'day' | 'week' | 'month', periods: Set<string>): Map<string, string> {
+function newestPerPeriod(usable: readonly RetentionCandidate[], local: Map<string, DateTime>, unit: 'week' | 'month', periods: Set<string>): Map<string, string> {
+  if (periods.size === 0) return new Map();
   const newest = new Map<string, RetentionCandidate>();
   for (const backup of usable) {
-    const key = periodKey(DateTime.fromJSDate(backup.createdAt, { zone }), unit);
+    const key = periodKey(local.get(backup.id)!, unit);
     if (!periods.has(key)) continue;
     const current = newest.get(key);
     if (!current || backup.createdAt > current.createdAt) newest.set(key, backup);
@@ -87,15 +88,16 @@ function newestPerPeriod(usable: readonly RetentionCandidate[], zone: string, un
 function decideType<T extends RetentionCandidate>(backups: readonly T[], policy: RetentionPolicy, now: DateTime): RetentionDecision<T>[] {
   const zone = now.zoneName ?? 'UTC';
   const cutoff = now.minus({ days: policy.retentionDays });
-  const until = (createdAt: Date) => DateTime.fromJSDate(createdAt, { zone }).plus({ days: policy.retentionDays }).toUTC().toISO()!;
+  const until = (created: DateTime) => created.plus({ days: policy.retentionDays }).toUTC().toISO()!;
   const usable = backups.filter((b) => USABLE.has(b.status));
   const newest = usable.reduce<T | undefined>((best, b) => (!best || b.createdAt > best.createdAt ? b : best), undefined);
+  const local = new Map(backups.map((b) => [b.id, DateTime.fromJSDate(b.createdAt, { zone })]));
   const days = recentPeriods(now, 'day', policy.keepDaily);
-  const weekly = newestPerPeriod(usable, zone, 'week', recentPeriods(now, 'week', policy.keepWeekly));
-  const monthly = newestPerPeriod(usable, zone, 'month', recentPeriods(now, 'month', policy.keepMonthly));
+  const weekly = newestPerPeriod(usable, local, 'week', recentPeriods(now, 'week', policy.keepWeekly));
+  const monthly = newestPerPeriod(usable, local, 'month', recentPeriods(now, 'month', policy.keepMonthly));
 
   return backups.map((backup): RetentionDecision<T> => {
-    const created = DateTime.fromJSDate(backup.createdAt, { zone });
+    const created = local.get(backup.id)!;
     const expired = created < cutoff;
     const reasons: KeepReason[] = [];
     if (backup.isProtected) reasons.push({ rule: 'protected' });
@@ -108,17 +110,17 @@ function decideType<T extends RetentionCandidate>(backups: readonly T[], policy:
     if (!USABLE.has(backup.status)) {
       if (reasons.length > 0) return { backup, action: 'keep', reasons };
       if (expired) return { backup, action: 'delete', reason: 'failed' };
-      return { backup, action: 'clean', reasons: [{ rule: 'failed_history', until: until(backup.createdAt) }] };
+      return { backup, action: 'clean', reasons: [{ rule: 'failed_history', until: until(created) }] };
     }
 
     if (backup === newest) reasons.push({ rule: 'newest' });
-    const day = periodKey(created, 'day');
+    const day = days.size > 0 ? periodKey(created, 'day') : '';
     if (days.has(day)) reasons.push({ rule: 'daily', period: day });
     const week = weekly.get(backup.id);
     if (week) reasons.push({ rule: 'weekly', period: week });
     const month = monthly.get(backup.id);
     if (month) reasons.push({ rule: 'monthly', period: month });
-    if (!expired) reasons.push({ rule: 'retention', until: until(backup.createdAt) });
+    if (!expired) reasons.push({ rule: 'retention', until: until(created) });
     if (reasons.length === 0) return { backup, action: 'delete', reason: 'expired' };
     return { backup, action: 'keep', reasons };
   });

@@ -60,6 +60,7 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
       [{ enabled: 'yes' }, 'enabled', /boolean/],
       [{ type: 'files' }, 'type', /type must be one of: database, source/],
       [{ name: '   ' }, 'name', /must not be empty/],
+      [{ name: 'ok\nFAKE LOG LINE' }, 'name', /must not contain control characters/],
       [{ runAsRoot: true }, 'runAsRoot', /should not exist/],
     ];
     for (const [override, field, message] of cases) {

@@ -1,17 +1,20 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { BACKUP_TYPES, BackupType } from '../../../shared/domain/types';
 
 const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 /** In a PATCH, a field that may be left out but not set to null. */
 const present = ValidateIf((_o, value) => value !== undefined);
 
+// Names end up in log lines and notifications: no control characters (newlines could forge log lines).
+const printable = Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'name must not contain control characters' });
+
 const MAX_DAYS = 36_500;
 const MAX_BUCKETS = 1000;
 
 /** POST /api/schedules. Cron expression and time zone are checked further by the use case (with cron-parser). */
 export class CreateScheduleDto {
-  @trim @IsString() @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(128)
+  @trim @IsString() @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(128) @printable
   name: string;
 
   @IsIn(BACKUP_TYPES, { message: `type must be one of: ${BACKUP_TYPES.join(', ')}` })
@@ -43,7 +46,7 @@ export class CreateScheduleDto {
 
 /** PATCH /api/schedules/:id: any subset; `timezone` and `retentionDays` may be set to null (back to the default). */
 export class UpdateScheduleDto {
-  @present @trim @IsString() @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(128)
+  @present @trim @IsString() @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(128) @printable
   name?: string;
 
   @present @IsIn(BACKUP_TYPES, { message: `type must be one of: ${BACKUP_TYPES.join(', ')}` })
