@@ -18,7 +18,10 @@ export interface BackupJobData extends ExecutionRef {
   slot?: string;
 }
 
-/** Applies retention to the backups of one schedule (or of none, `scheduleId: null`) and one type. */
+/**
+ * Applies retention to the backups of one schedule (or of none, `scheduleId: null`), all types.
+ * `type` is that of the backup whose success queued it (it names the job).
+ */
 export interface PruneJobData extends ExecutionRef {
   type: BackupType;
 }
