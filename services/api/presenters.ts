@@ -1,5 +1,6 @@
 import type { Backup, BackupCopy, Execution, Schedule } from '../../shared/catalog/entities';
 import type { Page } from '../../shared/catalog/repositories';
+import type { Config } from '../../shared/config';
 import { nextRuns } from '../../shared/domain/cron-schedule';
 import { schedulePolicy, scheduleTimeZone } from '../../shared/domain/schedule-settings';
 import type { RetentionPlan } from '../../shared/jobs/prune-backups';
@@ -72,6 +73,10 @@ export function presentPage<T, R>(page: Page<T>, present: (item: T) => R) {
 export interface ScheduleDefaults {
   defaultTimeZone: string;
   defaultRetentionDays: number;
+}
+
+export function scheduleDefaults(config: Pick<Config, 'BACKUP_CRON_TIMEZONE' | 'BACKUP_RETENTION_DAYS'>): ScheduleDefaults {
+  return { defaultTimeZone: config.BACKUP_CRON_TIMEZONE, defaultRetentionDays: config.BACKUP_RETENTION_DAYS };
 }
 
 const NEXT_RUNS_SHOWN = 5;

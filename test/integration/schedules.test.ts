@@ -222,8 +222,8 @@ describe('scheduled backups and GET /api/status', function () {
     const status = await http('GET', `${stack.baseUrl}/api/status`, { token: ADMIN_KEY });
     const entry = status.body.schedules.find((s: { id: string }) => s.id === created.body.id);
     assert.deepEqual(
-      { mirrored: entry.mirrored, nextRunAt: entry.nextRunAt, lastRun: entry.lastRun, timezone: entry.timezone },
-      { mirrored: true, nextRunAt: created.body.nextRuns[0], lastRun: null, timezone: 'Asia/Tokyo' },
+      { mirrored: entry.mirrored, nextRunAt: entry.nextRunAt, lastRun: entry.lastRun, effectiveTimezone: entry.effectiveTimezone },
+      { mirrored: true, nextRunAt: created.body.nextRuns[0], lastRun: null, effectiveTimezone: 'Asia/Tokyo' },
     );
     assert.equal((await http('GET', `${stack.baseUrl}/api/status`)).status, 401, 'admin key required');
   });

@@ -7,12 +7,12 @@ import type { Runtime } from '../../../shared/runtime/runtime';
 import { uuidParam } from '../dto/id-param';
 import { parseDto } from '../dto/parse-dto';
 import { CreateScheduleDto, UpdateScheduleDto } from '../dto/schedule.dto';
-import { presentRetentionPlan, presentSchedule, ScheduleDefaults } from '../presenters';
+import { presentRetentionPlan, presentSchedule, scheduleDefaults } from '../presenters';
 
 /** Schedule CRUD (each change is mirrored into the job schedulers) and the retention preview. */
 export function scheduleRoutes(runtime: Runtime): Router {
   const router = Router();
-  const defaults: ScheduleDefaults = { defaultTimeZone: runtime.config.BACKUP_CRON_TIMEZONE, defaultRetentionDays: runtime.config.BACKUP_RETENTION_DAYS };
+  const defaults = scheduleDefaults(runtime.config);
   const deps: ManageScheduleDeps = { schedules: runtime.schedules, mirror: runtime.scheduleMirror, defaultTimeZone: defaults.defaultTimeZone, logger: createLogger('Scheduler') };
 
   async function findSchedule(id: string | string[] | undefined) {

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { ALL_QUEUES } from '../../../shared/queue/queue-names';
 import type { Runtime } from '../../../shared/runtime/runtime';
-import { presentExecution, presentSchedule } from '../presenters';
+import { presentExecution, presentSchedule, scheduleDefaults } from '../presenters';
 
 const COUNTED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
 
@@ -9,7 +9,7 @@ const COUNTED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed',
 export type StatusSection = (runtime: Runtime) => Promise<Record<string, unknown>>;
 
 const schedulerSection: StatusSection = async (runtime) => {
-  const defaults = { defaultTimeZone: runtime.config.BACKUP_CRON_TIMEZONE, defaultRetentionDays: runtime.config.BACKUP_RETENTION_DAYS };
+  const defaults = scheduleDefaults(runtime.config);
   const [schedules, mirrored] = await Promise.all([runtime.schedules.list(), runtime.scheduleMirror.current()]);
   return {
     schedulerMode: runtime.config.BACKUP_SCHEDULER_MODE,
@@ -18,12 +18,7 @@ const schedulerSection: StatusSection = async (runtime) => {
         const { last, lastSuccess } = await runtime.executions.lastRunsOfSchedule(schedule.id);
         const presented = presentSchedule(schedule, defaults);
         return {
-          id: schedule.id,
-          name: schedule.name,
-          type: schedule.type,
-          enabled: schedule.enabled,
-          cronExpression: schedule.cronExpression,
-          timezone: presented.effectiveTimezone,
+          ...presented,
           /** Whether a BullMQ job scheduler runs it inside the workers (internal and both modes). */
           mirrored: mirrored.has(schedule.id),
           lastRun: last ? presentExecution(last) : null,
