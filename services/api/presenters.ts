@@ -1,5 +1,9 @@
-import type { Backup, BackupCopy, Execution } from '../../shared/catalog/entities';
+import type { Backup, BackupCopy, Execution, Schedule } from '../../shared/catalog/entities';
 import type { Page } from '../../shared/catalog/repositories';
+import type { Config } from '../../shared/config';
+import { nextRuns } from '../../shared/domain/cron-schedule';
+import { schedulePolicy, scheduleTimeZone } from '../../shared/domain/schedule-settings';
+import type { RetentionPlan } from '../../shared/jobs/prune-backups';
 
 export function presentCopy(copy: BackupCopy) {
   return {
@@ -64,4 +68,55 @@ export function presentExecution(execution: Execution) {
 
 export function presentPage<T, R>(page: Page<T>, present: (item: T) => R) {
   return { items: page.items.map(present), total: page.total, page: page.page, pageSize: page.pageSize };
+}
+
+export interface ScheduleDefaults {
+  defaultTimeZone: string;
+  defaultRetentionDays: number;
+}
+
+export function scheduleDefaults(config: Pick<Config, 'BACKUP_CRON_TIMEZONE' | 'BACKUP_RETENTION_DAYS'>): ScheduleDefaults {
+  return { defaultTimeZone: config.BACKUP_CRON_TIMEZONE, defaultRetentionDays: config.BACKUP_RETENTION_DAYS };
+}
+
+const NEXT_RUNS_SHOWN = 5;
+
+export function presentSchedule(schedule: Schedule, defaults: ScheduleDefaults, now = new Date()) {
+  const timezone = scheduleTimeZone(schedule, defaults.defaultTimeZone);
+  return {
+    id: schedule.id,
+    name: schedule.name,
+    type: schedule.type,
+    cronExpression: schedule.cronExpression,
+    timezone: schedule.timezone,
+    effectiveTimezone: timezone,
+    enabled: schedule.enabled,
+    retentionDays: schedule.retentionDays,
+    keepDaily: schedule.keepDaily,
+    keepWeekly: schedule.keepWeekly,
+    keepMonthly: schedule.keepMonthly,
+    effectiveRetentionDays: schedulePolicy(schedule, defaults.defaultRetentionDays).retentionDays,
+    nextRuns: schedule.enabled ? nextRuns(schedule.cronExpression, timezone, now, NEXT_RUNS_SHOWN) : [],
+    createdAt: schedule.createdAt,
+    updatedAt: schedule.updatedAt,
+  };
+}
+
+export function presentRetentionPlan(plan: RetentionPlan) {
+  const item = (backup: Backup) => ({ id: backup.id, filename: backup.filename, type: backup.type, status: backup.status, createdAt: backup.createdAt });
+  const decisions = plan.decisions;
+  return {
+    schedule: plan.schedule ? { id: plan.schedule.id, name: plan.schedule.name } : null,
+    now: plan.now,
+    timezone: plan.timeZone,
+    policy: plan.policy,
+    summary: {
+      keep: decisions.filter((d) => d.action === 'keep').length,
+      delete: decisions.filter((d) => d.action === 'delete').length,
+      clean: decisions.filter((d) => d.action === 'clean').length,
+    },
+    delete: decisions.flatMap((d) => (d.action === 'delete' ? [{ ...item(d.backup), reason: d.reason }] : [])),
+    clean: decisions.flatMap((d) => (d.action === 'clean' ? [{ ...item(d.backup), reasons: d.reasons }] : [])),
+    keep: decisions.flatMap((d) => (d.action === 'keep' ? [{ ...item(d.backup), reasons: d.reasons }] : [])),
+  };
 }

@@ -1,4 +1,4 @@
-import { Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import type { Execution } from '../../shared/catalog/entities';
 import type { ExecutionRepository } from '../../shared/catalog/repositories';
 import { errorMessage, isAppError } from '../../shared/errors';
@@ -11,6 +11,18 @@ export interface JobContext {
   execution: Execution;
   logger: Logger;
   progress(progress: JobProgress): void;
+  /** The worker's lock token of this job, needed to move it (e.g. `job.moveToDelayed`). */
+  token?: string;
+}
+
+/**
+ * Thrown (after `job.moveToDelayed`) by a handler that must wait, e.g. for a
+ * resource lock: not a failure, no attempt is used, the execution goes back to `queued`.
+ */
+export class JobDelayedError extends DelayedError {
+  constructor(message: string, readonly details: Record<string, unknown>) {
+    super(message);
+  }
 }
 
 export type JobHandler<Data> = (job: Job<Data>, ctx: JobContext) => Promise<unknown>;
@@ -57,7 +69,7 @@ export function withExecution<Data extends ExecutionData>(
       await listener.onOutcome(outcome).catch((err) => logger.error(`Outcome listener failed: ${errorMessage(err)}`));
     }
   };
-  return async (job: Job<Data>): Promise<unknown> => {
+  return async (job: Job<Data>, token?: string): Promise<unknown> => {
     const execution = await resolveExecution(queue, executions, job);
     const attempt = job.attemptsMade + 1;
     await executions.markRunning(execution.id, attempt);
@@ -65,6 +77,7 @@ export function withExecution<Data extends ExecutionData>(
     const ctx: JobContext = {
       execution,
       logger,
+      token,
       progress: (p) => {
         const key = `${p.stage}:${p.percent}`;
         if (key === lastProgress) return;
@@ -78,6 +91,11 @@ export function withExecution<Data extends ExecutionData>(
       await tell({ queue, job, execution: (await executions.findById(execution.id)) ?? execution, status: 'completed', result });
       return result;
     } catch (err) {
+      if (err instanceof DelayedError) {
+        await executions.markWaiting(execution.id, attempt - 1, err instanceof JobDelayedError ? err.details : {});
+        logger.info(`Job ${job.name} ${job.id} delayed: ${err.message}`);
+        throw err;
+      }
       const permanent = err instanceof UnrecoverableError || (isAppError(err) && !err.retryable);
       const final = permanent || attempt >= (job.opts.attempts ?? 1);
       await executions.markFailed(execution.id, errorMessage(err), final);

@@ -5,6 +5,7 @@ import type { QueueName } from '../../shared/queue/queue-names';
 import { createRuntime } from '../../shared/runtime/runtime';
 import { PROCESSORS } from './processors';
 import { selectQueues } from './queue-selection';
+import { startSchedulerLoop } from './scheduler';
 import { startWorkers } from './worker-pool';
 
 async function main(): Promise<void> {
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const queues = selectQueues(config.WORKER_QUEUES, Object.keys(PROCESSORS) as QueueName[]);
   const runtime = await createRuntime(config, 'worker');
   const workers = startWorkers(runtime, queues);
+  const scheduler = startSchedulerLoop(runtime);
   logger.info(`Worker ${process.pid} consuming ${queues.join(', ')} (concurrency ${config.WORKER_CONCURRENCY})`);
 
   let stopping = false;
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: finishing active jobs, then exiting`);
+    scheduler.stop();
     await Promise.all(workers.map((w) => w.close()));
     await runtime.close();
     process.exit(0);

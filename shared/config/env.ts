@@ -72,9 +72,21 @@ export class Env {
   @IsTimeZone({ message: 'must be an IANA time zone such as UTC or Europe/Amsterdam' })
   BACKUP_CRON_TIMEZONE = 'UTC';
 
-  @Doc('Scheduling', 'Days to keep backups that belong to no schedule.')
+  @Doc('Scheduling', 'Days to keep backups that belong to no schedule, and of schedules that set no `retentionDays`.')
   @IntFromEnv() @IsInt() @Min(1)
   BACKUP_RETENTION_DAYS = 30;
+
+  @Doc('Scheduling', 'Seconds between checks by each worker that the BullMQ job schedulers still mirror the catalog (they are also reconciled at start and on every change).')
+  @IntFromEnv() @IsInt() @Min(1) @Max(86400)
+  BACKUP_SCHEDULER_RECONCILE_SECONDS = 300;
+
+  @Doc('Scheduling', 'Seconds a resource lock (e.g. on the database being backed up) lives without renewal; a crashed worker\'s lock expires after this. Renewed every third of it while the job runs.')
+  @IntFromEnv() @IsInt() @Min(2) @Max(3600)
+  BACKUP_LOCK_TTL_SECONDS = 60;
+
+  @Doc('Scheduling', 'Seconds a job waits (delayed, not failed) before trying again to take a lock another job holds.')
+  @IntFromEnv() @IsInt() @Min(1) @Max(3600)
+  BACKUP_LOCK_RETRY_SECONDS = 10;
 
   @Doc('Sources', '`direct` (pg_dump over the network), `docker` (docker exec into the Postgres container) or `auto`.')
   @IsIn(PG_MODES)

@@ -38,19 +38,24 @@ export async function enqueue<Q extends QueueWithPayload>(
   const executionId = randomUUID();
   const jobId = options.jobId ?? executionId;
   await deps.executions.create({ id: executionId, jobId, kind: queue, trigger: data.trigger, queue, scheduleId: data.scheduleId ?? null });
-  let job;
+  let existingExecution: string | undefined;
   try {
-    const adding = deps.queues.get(queue).add(jobName(queue, data), { ...data, executionId }, {
+    const bullQueue = deps.queues.get(queue);
+    const adding = bullQueue.add(jobName(queue, data), { ...data, executionId }, {
       ...defaultJobOptions(queue, deps.attempts),
       ...options,
       jobId,
     });
-    job = await withTimeout(adding, ENQUEUE_TIMEOUT_MS, 'Redis did not answer in time');
+    await withTimeout(adding, ENQUEUE_TIMEOUT_MS, 'Redis did not answer in time');
+    // BullMQ answers a duplicate id with a Job built from *our* data; only the stored job tells who came first.
+    if (options.jobId) {
+      const stored = await withTimeout(bullQueue.getJob(jobId), ENQUEUE_TIMEOUT_MS, 'Redis did not answer in time');
+      existingExecution = (stored?.data as { executionId?: string } | undefined)?.executionId;
+    }
   } catch (err) {
     await deps.executions.markFailed(executionId, `Could not queue the job: ${errorMessage(err)}`, true);
     throw new AppError(ErrorCode.QueueUnavailable, 'The job queue is not reachable; nothing was started', { status: 503, cause: err });
   }
-  const existingExecution = (job.data as { executionId?: string }).executionId;
   if (existingExecution && existingExecution !== executionId) {
     await deps.executions.delete(executionId);
     return { executionId: existingExecution, jobId, queue, deduplicated: true };

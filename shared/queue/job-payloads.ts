@@ -14,11 +14,22 @@ interface ExecutionRef {
 
 export interface BackupJobData extends ExecutionRef {
   type: BackupType;
+  /** ISO time of the schedule slot an external trigger was filed under (scheduled jobs derive theirs). */
+  slot?: string;
+}
+
+/**
+ * Applies retention to the backups of one schedule (or of none, `scheduleId: null`), all types.
+ * `type` is that of the backup whose success queued it (it names the job).
+ */
+export interface PruneJobData extends ExecutionRef {
+  type: BackupType;
 }
 
 /** The payload type of each queue. A queue without an entry has no jobs yet. */
 export interface JobPayloads {
   backup: BackupJobData;
+  prune: PruneJobData;
 }
 
 export type QueueWithPayload = Extract<keyof JobPayloads, QueueName>;

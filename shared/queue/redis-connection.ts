@@ -1,6 +1,8 @@
+import { once } from 'node:events';
 import IORedis, { Redis } from 'ioredis';
 import { errorMessage } from '../errors';
 import { createLogger } from '../logging';
+import { withTimeout } from '../util/with-timeout';
 
 const logger = createLogger('Worker');
 const ERROR_LOG_INTERVAL_MS = 30_000;
@@ -24,4 +26,10 @@ export function createRedisConnection(url: string, role: 'worker' | 'api'): Redi
     logger.warn(`Redis connection problem (${role}): ${errorMessage(err)}; retrying`);
   });
   return redis;
+}
+
+/** Resolves once the connection is usable (an `api` connection refuses commands before that). */
+export async function redisReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  await withTimeout(once(redis, 'ready'), timeoutMs, `Redis was not reachable within ${timeoutMs} ms`);
 }

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { createCatalogDataSource } from '../catalog/data-source';
-import { BackupCopyRepository, BackupRepository, ExecutionRepository } from '../catalog/repositories';
+import { BackupCopyRepository, BackupRepository, ExecutionRepository, ScheduleRepository } from '../catalog/repositories';
 import { KeyRing } from '../engine/crypto/key-ring';
 import { createSourceFactory, SourceFactory } from '../engine/sources/source-factory';
 import { createStorage } from '../engine/storage/storage-factory';
@@ -11,6 +11,9 @@ import { BackupReader } from '../jobs/backup-reader';
 import { EnqueueDeps } from '../queue/enqueue';
 import { QueueRegistry } from '../queue/queue-registry';
 import { createRedisConnection } from '../queue/redis-connection';
+import { ResourceLocks } from '../queue/locks';
+import { ScheduleMirror } from '../queue/schedule-mirror';
+import { createLogger } from '../logging';
 
 /**
  * Everything a process (API, worker, CLI, test) needs, built once from the
@@ -29,6 +32,9 @@ export interface Runtime {
   keys: KeyRing;
   sources: SourceFactory;
   enqueueDeps: EnqueueDeps;
+  schedules: ScheduleRepository;
+  locks: ResourceLocks;
+  scheduleMirror: ScheduleMirror;
   close(): Promise<void>;
 }
 
@@ -39,6 +45,8 @@ export async function createRuntime(config: Config, role: 'api' | 'worker'): Pro
   const queues = new QueueRegistry(redis, config.BACKUP_QUEUE_PREFIX);
   const executions = new ExecutionRepository(dataSource);
   const storage = createStorage(config);
+  const schedules = new ScheduleRepository(dataSource);
+  const locks = new ResourceLocks(redis, config.BACKUP_QUEUE_PREFIX, config.BACKUP_LOCK_TTL_SECONDS * 1000);
   return {
     config,
     dataSource,
@@ -52,6 +60,9 @@ export async function createRuntime(config: Config, role: 'api' | 'worker'): Pro
     keys: KeyRing.fromConfig(config.BACKUP_ENCRYPTION_KEY, config.BACKUP_ENCRYPTION_OLD_KEYS),
     sources: createSourceFactory(config),
     enqueueDeps: { queues, executions, attempts: config.BACKUP_JOB_ATTEMPTS },
+    schedules,
+    locks,
+    scheduleMirror: new ScheduleMirror({ schedules, queue: queues.get('backup'), locks, config, logger: createLogger('Scheduler') }),
     async close() {
       await queues.close();
       redis.disconnect();

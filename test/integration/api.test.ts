@@ -217,7 +217,9 @@ describe('API with the trigger endpoint on (BACKUP_SCHEDULER_MODE=external)', ()
   });
 
   it('202 with the trigger key; the execution is marked external and carries the schedule id', async () => {
-    const scheduleId = '11111111-2222-4333-8444-555555555555';
+    const created = await http('POST', `${stack.baseUrl}/api/schedules`, { token: ADMIN_KEY, body: { name: 'nightly', type: 'database', cronExpression: '30 2 * * *' } });
+    assert.equal(created.status, 201, created.text);
+    const scheduleId = created.body.id;
     const res = await http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body: { type: 'database', scheduleId } });
     assert.equal(res.status, 202, res.text);
     const execution = await stack.runtime.executions.findById(res.body.executionId);

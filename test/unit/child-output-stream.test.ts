@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { text } from 'node:stream/consumers';
 import { childEnv, childOutputStream } from '../../shared/engine/process/child-output-stream';
 import { AppError, ErrorCode } from '../../shared/errors';
+import { waitFor } from '../helpers/wait';
 
 describe('child output stream', () => {
   it('streams the output of a successful command', async () => {
@@ -15,6 +16,12 @@ describe('child output stream', () => {
       assert.match(err.message, /pg_dump exited with code 1: FATAL: database "x" does not exist/);
       return true;
     });
+  });
+
+  it('keeps a failure that happens before anything consumes the stream for the consumer, instead of crashing', async () => {
+    const stream = childOutputStream('sh', ['-c', 'echo "connection lost" >&2; exit 1'], { label: 'pg_dump' });
+    await waitFor(async () => (stream.destroyed ? true : undefined), 'the child to fail', 10_000, 10);
+    await assert.rejects(text(stream), /pg_dump exited with code 1: connection lost/);
   });
 
   it('treats an empty output as a failure, not as a 0-byte backup', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -72,6 +72,25 @@ describe('local storage', () => {
     assert.equal(usage.usedBytes, 3);
     assert.equal(usage.objectCount, 1);
     assert.ok((usage.freeBytes ?? 0) > 0);
+  });
+
+  it('removes only temporary files of writes that stopped before the given time', async () => {
+    assert.equal(await storage.removeStaleWrites(new Date()), 0, 'no directory yet: nothing to remove');
+    await (await write('g.sql.gz', 'kept')).commit({ sha256: 'x' });
+    const live = await write('h.sql.gz', 'in progress');
+    const dir = join(root, 'backups');
+    await writeFile(join(dir, '.partial-dead01-i.sql.gz'), 'abandoned');
+    const longAgo = new Date(Date.now() - 7 * 3600_000);
+    await utimes(join(dir, '.partial-dead01-i.sql.gz'), longAgo, longAgo);
+    await utimes(join(dir, 'g.sql.gz'), longAgo, longAgo);
+
+    assert.equal(await storage.removeStaleWrites(new Date(Date.now() - 6 * 3600_000)), 1);
+    const left = await readdir(dir);
+    assert.ok(left.includes('g.sql.gz'), 'final backups are never touched, however old');
+    assert.ok(!left.includes('.partial-dead01-i.sql.gz'));
+    assert.equal(left.filter((e) => e.startsWith('.partial-')).length, 1, 'the write in progress stays');
+    await live.commit({ sha256: 'x' });
+    assert.equal(await readFile(join(dir, 'h.sql.gz'), 'utf8'), 'in progress');
   });
 
   const hostile = ['../escape.sql.gz', '..', '.', '/etc/passwd', 'a/b.sql.gz', 'a\\b', 'x\0y', '', '.hidden', '.partial-abc-x', 'a..b', 'ok name'];

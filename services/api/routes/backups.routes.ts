@@ -7,6 +7,7 @@ import { createLogger } from '../../../shared/logging';
 import { enqueue } from '../../../shared/queue/enqueue';
 import type { Runtime } from '../../../shared/runtime/runtime';
 import { CreateBackupDto, ListBackupsQuery } from '../dto/backup.dto';
+import { ProtectBackupDto } from '../dto/schedule.dto';
 import { uuidParam } from '../dto/id-param';
 import { parseDto } from '../dto/parse-dto';
 import { presentBackup, presentPage } from '../presenters';
@@ -64,6 +65,15 @@ export function backupRoutes(runtime: Runtime): Router {
       // The client went away or the read failed mid-way; headers are sent, so just log.
       logger.warn(`Download of ${backup.filename} ended early: ${errorMessage(err)}`);
     }
+  });
+
+  /** `{"protected": true}`: retention and DELETE leave the backup alone until it is set back to false. */
+  router.patch('/:id', async (req, res) => {
+    const backup = await findBackup(req.params.id);
+    const body = parseDto(ProtectBackupDto, req.body);
+    await runtime.backups.update(backup.id, { isProtected: body.protected });
+    logger.info(`Backup ${backup.filename} ${body.protected ? 'protected' : 'no longer protected'}`);
+    res.json(presentBackup((await runtime.backups.findByIdWithCopies(backup.id))!));
   });
 
   router.delete('/:id', async (req, res) => {

@@ -3,7 +3,8 @@ import type { Job } from 'bullmq';
 import { AppError, ErrorCode } from '../../../shared/errors';
 import type { Runtime } from '../../../shared/runtime/runtime';
 
-const JOB_ID = /^[A-Za-z0-9_-]{1,255}$/;
+// Job scheduler runs have ids like `repeat:<schedule id>:<time>`.
+const JOB_ID = /^[A-Za-z0-9_:-]{1,255}$/;
 
 /** GET /api/jobs/:id — state and progress of a queued or running job, on whichever queue it is. */
 export function jobRoutes(runtime: Runtime): Router {

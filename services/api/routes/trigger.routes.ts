@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { scheduleSlot } from '../../../shared/domain/schedule-settings';
 import { AppError, ErrorCode } from '../../../shared/errors';
 import { enqueue } from '../../../shared/queue/enqueue';
 import type { Runtime } from '../../../shared/runtime/runtime';
@@ -10,10 +11,23 @@ import { acceptedJob } from './accepted-job';
 /**
  * POST /api/backup/trigger, for external schedulers (cron + curl, Kubernetes
  * CronJob). Only exists when BACKUP_SCHEDULER_MODE is `external` or `both`.
+ * With a `scheduleId`, every trigger in the same slot of that schedule (the
+ * nearest cron time) is one job: retries and duplicate calls are deduplicated.
  */
 export function triggerRoutes(runtime: Runtime): Router {
   const router = Router();
   const enabled = runtime.config.BACKUP_SCHEDULER_MODE !== 'internal';
+
+  async function slotFor(scheduleId: string, type: string): Promise<{ slot: string; jobId: string }> {
+    const schedule = await runtime.schedules.findById(scheduleId);
+    if (!schedule) throw AppError.notFound(ErrorCode.ScheduleNotFound, 'Schedule not found');
+    if (!schedule.enabled) throw AppError.conflict(ErrorCode.ScheduleDisabled, `Schedule "${schedule.name}" is disabled`);
+    if (schedule.type !== type) {
+      throw AppError.badRequest(ErrorCode.ValidationFailed, `type must be the schedule's type (${schedule.type})`, [{ field: 'type', messages: [`must be ${schedule.type}`] }]);
+    }
+    const slot = scheduleSlot(schedule, runtime.config.BACKUP_CRON_TIMEZONE, new Date());
+    return { slot, jobId: `slot-${schedule.id}-${Date.parse(slot)}` };
+  }
 
   router.post(
     '/',
@@ -24,8 +38,14 @@ export function triggerRoutes(runtime: Runtime): Router {
     requireBearer(() => runtime.config.BACKUP_TRIGGER_API_KEY, 'trigger API key'),
     async (req, res) => {
       const body = parseDto(TriggerBackupDto, req.body);
-      const job = await enqueue(runtime.enqueueDeps, 'backup', { type: body.type, trigger: 'external', scheduleId: body.scheduleId ?? null });
-      res.status(202).json(acceptedJob(job));
+      const slotted = body.scheduleId ? await slotFor(body.scheduleId, body.type) : null;
+      const job = await enqueue(
+        runtime.enqueueDeps,
+        'backup',
+        { type: body.type, trigger: 'external', scheduleId: body.scheduleId ?? null, ...(slotted ? { slot: slotted.slot } : {}) },
+        slotted ? { jobId: slotted.jobId } : {},
+      );
+      res.status(202).json({ ...acceptedJob(job), ...(slotted ? { slot: slotted.slot } : {}) });
     },
   );
   return router;

@@ -5,6 +5,7 @@ import { BackupCopy } from './backup-copy.entity';
 
 @Entity('backup')
 @Index('idx_backup_type_status_created', ['type', 'status', 'createdAt'])
+@Index('idx_backup_schedule_created', ['scheduleId', 'createdAt'])
 export class Backup {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -4,6 +4,7 @@ import type { ExecutionKind, ExecutionStatus, Trigger } from '../../domain/types
 /** History of every job run: one row per requested job, updated across its attempts. */
 @Entity('execution')
 @Index('idx_execution_kind_queued', ['kind', 'queuedAt'])
+@Index('idx_execution_schedule_queued', ['scheduleId', 'queuedAt'])
 export class Execution {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -1,4 +1,4 @@
-import { DataSource, FindOptionsWhere, In, Repository } from 'typeorm';
+import { DataSource, FindOptionsWhere, In, IsNull, Repository } from 'typeorm';
 import { BackupStatus, BackupType, USABLE_BACKUP_STATUSES } from '../../domain/types';
 import { Backup } from '../entities';
 import { Page, PageRequest, skipTake, toPage } from './pagination';
@@ -79,5 +79,25 @@ export class BackupRepository {
 
   async delete(id: string): Promise<void> {
     await this.repo.delete({ id });
+  }
+
+  /** Every backup retention decides on: those of one schedule, or (null) those of no schedule. */
+  listForRetention(scheduleId: string | null): Promise<Backup[]> {
+    return this.repo.find({ where: { scheduleId: scheduleId ?? IsNull() }, order: { createdAt: 'DESC' } });
+  }
+
+  /**
+   * Deletes a backup unless it became protected meanwhile: the row is locked and
+   * re-checked, `removeStored` deletes the stored object(s), then the row goes.
+   * If removing the object fails, the row stays, so nothing is lost from the catalog.
+   */
+  async deleteIfUnprotected(id: string, now: Date, removeStored: (backup: Backup) => Promise<void>): Promise<boolean> {
+    return this.repo.manager.transaction(async (em) => {
+      const backup = await em.getRepository(Backup).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!backup || backup.isProtected || (backup.protectedUntil && backup.protectedUntil > now)) return false;
+      await removeStored(backup);
+      await em.getRepository(Backup).delete({ id });
+      return true;
+    });
   }
 }

@@ -55,6 +55,36 @@ export class ExecutionRepository {
       .execute();
   }
 
+  /**
+   * Back to `queued` without counting an attempt: the job was delayed (e.g. its
+   * resource is locked by another job) and will run later. `details` says why.
+   */
+  async markWaiting(id: string, attempts: number, details: Record<string, unknown>): Promise<void> {
+    await this.repo.update({ id }, { status: 'queued', attempts, startedAt: null });
+    await this.mergeDetails(id, details);
+  }
+
+  /** The latest run of a schedule, and its latest successful one. */
+  async lastRunsOfSchedule(scheduleId: string): Promise<{ last: Execution | null; lastSuccess: Execution | null }> {
+    const [last, lastSuccess] = await Promise.all([
+      this.repo.findOne({ where: { scheduleId, kind: 'backup' }, order: { queuedAt: 'DESC' } }),
+      this.repo.findOne({ where: { scheduleId, kind: 'backup', status: 'completed' }, order: { finishedAt: 'DESC' } }),
+    ]);
+    return { last, lastSuccess };
+  }
+
+  /** A completed backup run, other than `exceptId`, that took a backup for this schedule slot. */
+  findCompletedSlotRun(scheduleId: string, slot: string, exceptId: string): Promise<Execution | null> {
+    return this.repo
+      .createQueryBuilder('e')
+      .where('e.schedule_id = :scheduleId', { scheduleId })
+      .andWhere(`e.kind = 'backup' AND e.status = 'completed' AND e.backup_id IS NOT NULL`)
+      .andWhere(`e.details->>'slot' = :slot`, { slot })
+      .andWhere('e.id <> :exceptId', { exceptId })
+      .orderBy('e.finished_at', 'ASC')
+      .getOne();
+  }
+
   async linkBackup(id: string, backupId: string): Promise<void> {
     await this.repo.update({ id }, { backupId });
   }

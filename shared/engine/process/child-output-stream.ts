@@ -83,5 +83,9 @@ export function childOutputStream(command: string, args: string[], options: Chil
   out.on('close', () => {
     if (exit === null) child.kill('SIGTERM');
   });
+  // A child can fail before anyone consumes the stream (e.g. while the storage writer is being
+  // opened). The error stays on the stream and rejects the pipeline attached later; without a
+  // listener it would be an uncaught exception that kills the worker.
+  out.on('error', () => undefined);
   return out;
 }

@@ -76,13 +76,7 @@ export class LocalStorage implements StorageBackend {
   }
 
   async list(): Promise<StoredObject[]> {
-    let entries: string[];
-    try {
-      entries = await readdir(this.root);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
+    const entries = await this.entries();
     const objects = await Promise.all(entries.filter((e) => !e.startsWith('.')).map((e) => this.stat(e).catch(() => null)));
     return objects.filter((o): o is StoredObject => o !== null);
   }
@@ -93,6 +87,23 @@ export class LocalStorage implements StorageBackend {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
+  }
+
+  async removeStaleWrites(olderThan: Date): Promise<number> {
+    let removed = 0;
+    for (const entry of (await this.entries()).filter((e) => e.startsWith(PARTIAL_PREFIX))) {
+      const path = join(this.root, entry);
+      try {
+        const s = await stat(path);
+        // mtime moves with every write, so a write still in progress is never "stale".
+        if (!s.isFile() || s.mtime >= olderThan) continue;
+        await unlink(path);
+        removed++;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+    return removed;
   }
 
   async usage(): Promise<StorageUsage> {
@@ -112,6 +123,16 @@ export class LocalStorage implements StorageBackend {
       await access(this.root, constants.W_OK);
     } catch {
       throw new AppError(ErrorCode.StorageUnavailable, `Backup directory ${this.root} is not writable`, { status: 503 });
+    }
+  }
+
+  /** The names in the root directory; none while it does not exist yet. */
+  private async entries(): Promise<string[]> {
+    try {
+      return await readdir(this.root);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
     }
   }
 

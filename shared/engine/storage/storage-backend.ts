@@ -52,4 +52,9 @@ export interface StorageBackend {
   check(): Promise<void>;
   /** Where an operator finds the object, e.g. an absolute path; used in messages and the demo. */
   describe(name: string): string;
+  /**
+   * Removes what writes that never finished left behind (a killed worker's temporary
+   * files or uploads) last touched before `olderThan`. Returns how many were removed.
+   */
+  removeStaleWrites(olderThan: Date): Promise<number>;
 }

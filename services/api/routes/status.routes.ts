@@ -1,0 +1,50 @@
+import { Router } from 'express';
+import { ALL_QUEUES } from '../../../shared/queue/queue-names';
+import type { Runtime } from '../../../shared/runtime/runtime';
+import { presentExecution, presentSchedule, scheduleDefaults } from '../presenters';
+
+const COUNTED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
+
+/** One part of GET /api/status; each returns its own top-level fields, so new facts are one more section. */
+export type StatusSection = (runtime: Runtime) => Promise<Record<string, unknown>>;
+
+const schedulerSection: StatusSection = async (runtime) => {
+  const defaults = scheduleDefaults(runtime.config);
+  const [schedules, mirrored] = await Promise.all([runtime.schedules.list(), runtime.scheduleMirror.current()]);
+  return {
+    schedulerMode: runtime.config.BACKUP_SCHEDULER_MODE,
+    schedules: await Promise.all(
+      schedules.map(async (schedule) => {
+        const { last, lastSuccess } = await runtime.executions.lastRunsOfSchedule(schedule.id);
+        const presented = presentSchedule(schedule, defaults);
+        return {
+          ...presented,
+          /** Whether a BullMQ job scheduler runs it inside the workers (internal and both modes). */
+          mirrored: mirrored.has(schedule.id),
+          lastRun: last ? presentExecution(last) : null,
+          lastSuccessAt: lastSuccess?.finishedAt ?? null,
+          nextRunAt: presented.nextRuns[0] ?? null,
+        };
+      }),
+    ),
+    // Job schedulers without a schedule should not exist; the next reconciliation removes them.
+    orphanJobSchedulers: [...mirrored.keys()].filter((id) => !schedules.some((s) => s.id === id)),
+  };
+};
+
+const queueSection: StatusSection = async (runtime) => {
+  const counts = await Promise.all(ALL_QUEUES.map(async (name) => [name, await runtime.queues.get(name).getJobCounts(...COUNTED_STATES)] as const));
+  return { queues: Object.fromEntries(counts) };
+};
+
+export const STATUS_SECTIONS: StatusSection[] = [schedulerSection, queueSection];
+
+/** GET /api/status: scheduler mode, each schedule's last and next run, queue counts. */
+export function statusRoutes(runtime: Runtime, sections: readonly StatusSection[] = STATUS_SECTIONS): Router {
+  const router = Router();
+  router.get('/', async (_req, res) => {
+    const parts = await Promise.all(sections.map((section) => section(runtime)));
+    res.json(Object.assign({ generatedAt: new Date() }, ...parts));
+  });
+  return router;
+}
