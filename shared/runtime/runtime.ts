@@ -2,7 +2,15 @@ import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { createCatalogDataSource } from '../catalog/data-source';
-import { BackupCopyRepository, BackupRepository, ExecutionRepository } from '../catalog/repositories';
+import {
+  AlertRepository,
+  BackupCopyRepository,
+  BackupRepository,
+  CatalogStatsRepository,
+  ExecutionRepository,
+  NotificationDeliveryRepository,
+  NotificationSettingsRepository,
+} from '../catalog/repositories';
 import { KeyRing } from '../engine/crypto/key-ring';
 import { createSourceFactory, SourceFactory } from '../engine/sources/source-factory';
 import { createStorage } from '../engine/storage/storage-factory';
@@ -11,6 +19,7 @@ import { BackupReader } from '../jobs/backup-reader';
 import { EnqueueDeps } from '../queue/enqueue';
 import { QueueRegistry } from '../queue/queue-registry';
 import { createRedisConnection } from '../queue/redis-connection';
+import { NotificationDispatcher } from '../notify/notification-dispatcher';
 
 /**
  * Everything a process (API, worker, CLI, test) needs, built once from the
@@ -29,6 +38,14 @@ export interface Runtime {
   keys: KeyRing;
   sources: SourceFactory;
   enqueueDeps: EnqueueDeps;
+  /** Every storage target, primary first: what health, metrics and storage alerts look at. */
+  storageTargets: StorageBackend[];
+  notificationSettings: NotificationSettingsRepository;
+  deliveries: NotificationDeliveryRepository;
+  alerts: AlertRepository;
+  stats: CatalogStatsRepository;
+  /** Queues notification events on the configured channels. */
+  notifications: NotificationDispatcher;
   close(): Promise<void>;
 }
 
@@ -39,6 +56,8 @@ export async function createRuntime(config: Config, role: 'api' | 'worker'): Pro
   const queues = new QueueRegistry(redis, config.BACKUP_QUEUE_PREFIX);
   const executions = new ExecutionRepository(dataSource);
   const storage = createStorage(config);
+  const enqueueDeps: EnqueueDeps = { queues, executions, attempts: config.BACKUP_JOB_ATTEMPTS };
+  const notificationSettings = new NotificationSettingsRepository(dataSource);
   return {
     config,
     dataSource,
@@ -51,7 +70,13 @@ export async function createRuntime(config: Config, role: 'api' | 'worker'): Pro
     reader: new BackupReader(storage),
     keys: KeyRing.fromConfig(config.BACKUP_ENCRYPTION_KEY, config.BACKUP_ENCRYPTION_OLD_KEYS),
     sources: createSourceFactory(config),
-    enqueueDeps: { queues, executions, attempts: config.BACKUP_JOB_ATTEMPTS },
+    enqueueDeps,
+    storageTargets: [storage],
+    notificationSettings,
+    deliveries: new NotificationDeliveryRepository(dataSource),
+    alerts: new AlertRepository(dataSource),
+    stats: new CatalogStatsRepository(dataSource),
+    notifications: new NotificationDispatcher({ enqueueDeps, settings: notificationSettings, config }),
     async close() {
       await queues.close();
       redis.disconnect();
