@@ -1,5 +1,6 @@
 import type { BackupType } from '../domain/types';
 import type { AlertKind } from '../notify/events';
+import { round1 } from '../util/format';
 
 /** Thresholds from the configuration; 0 switches a rule off. */
 export interface AlertPolicy {
@@ -25,10 +26,6 @@ const HOUR_MS = 3_600_000;
 
 export function alertKey(kind: AlertKind, subject: string): string {
   return `${kind}:${subject}`;
-}
-
-function round1(n: number): number {
-  return Math.round(n * 10) / 10;
 }
 
 export interface BackupAgeFacts {

@@ -2,6 +2,7 @@ import type { AlertRepository } from '../catalog/repositories/alert.repository';
 import type { CatalogStatsRepository } from '../catalog/repositories/catalog-stats.repository';
 import { BACKUP_TYPES, BackupType, ExecutionKind, VerificationStatus } from '../domain/types';
 import type { StorageBackend } from '../engine/storage/storage-backend';
+import { round1 } from '../util/format';
 import { storageUsage, TargetUsage } from './storage-usage';
 
 export interface BackupHealthDeps {
@@ -76,7 +77,7 @@ export async function backupHealthReport(deps: BackupHealthDeps, options: Backup
       const at = b ? b.completedAt ?? b.createdAt : null;
       return [
         type,
-        b ? { id: b.id, filename: b.filename, completedAt: at?.toISOString() ?? null, ageHours: at ? Math.round(((now.getTime() - at.getTime()) / HOUR_MS) * 10) / 10 : null, sizeBytes: b.sizeBytes, durationMs: b.durationMs, isEncrypted: b.encrypted } : null,
+        b ? { id: b.id, filename: b.filename, completedAt: at?.toISOString() ?? null, ageHours: at ? round1((now.getTime() - at.getTime()) / HOUR_MS) : null, sizeBytes: b.sizeBytes, durationMs: b.durationMs, isEncrypted: b.encrypted } : null,
       ];
     }),
   ) as BackupHealthReport['lastSuccessful'];

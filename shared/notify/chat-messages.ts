@@ -1,9 +1,6 @@
 import { EventSummary, Severity, summarizeEvent } from './event-summary';
 import type { NotificationEvent } from './events';
-
-function cut(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
+import { truncate } from '../util/format';
 
 const SLACK_EMOJI: Record<Severity, string> = {
   success: ':white_check_mark:',
@@ -25,17 +22,17 @@ function footer(event: NotificationEvent, summary: EventSummary): string {
 export function slackMessage(event: NotificationEvent) {
   const summary = summarizeEvent(event);
   const blocks: object[] = [
-    { type: 'header', text: { type: 'plain_text', text: cut(`${summary.title}`, 150), emoji: true } },
-    { type: 'section', text: { type: 'mrkdwn', text: cut(slackEscape(summary.text), 3000) } },
+    { type: 'header', text: { type: 'plain_text', text: truncate(`${summary.title}`, 150), emoji: true } },
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(slackEscape(summary.text), 3000) } },
   ];
   if (summary.fields.length > 0) {
     blocks.push({
       type: 'section',
-      fields: summary.fields.slice(0, 10).map((f) => ({ type: 'mrkdwn', text: cut(`*${f.label}*\n${slackEscape(f.value)}`, 2000) })),
+      fields: summary.fields.slice(0, 10).map((f) => ({ type: 'mrkdwn', text: truncate(`*${f.label}*\n${slackEscape(f.value)}`, 2000) })),
     });
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: slackEscape(footer(event, summary)) }] });
-  return { text: cut(`${SLACK_EMOJI[summary.severity]} ${slackEscape(summary.title)}`, 3000), blocks };
+  return { text: truncate(`${SLACK_EMOJI[summary.severity]} ${slackEscape(summary.title)}`, 3000), blocks };
 }
 
 const DISCORD_COLORS: Record<Severity, number> = {
@@ -53,11 +50,11 @@ export function discordMessage(event: NotificationEvent) {
     allowed_mentions: { parse: [] },
     embeds: [
       {
-        title: cut(summary.title, 256),
-        description: cut(summary.text, 4096),
+        title: truncate(summary.title, 256),
+        description: truncate(summary.text, 4096),
         color: DISCORD_COLORS[summary.severity],
-        fields: summary.fields.slice(0, 25).map((f) => ({ name: cut(f.label, 256), value: cut(f.value, 1024), inline: f.value.length <= 40 })),
-        footer: { text: cut(footer(event, summary), 2048) },
+        fields: summary.fields.slice(0, 25).map((f) => ({ name: truncate(f.label, 256), value: truncate(f.value, 1024), inline: f.value.length <= 40 })),
+        footer: { text: truncate(footer(event, summary), 2048) },
         timestamp: summary.timestamp,
       },
     ],

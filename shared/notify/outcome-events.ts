@@ -1,6 +1,7 @@
 import type { Backup, Execution } from '../catalog/entities';
 import type { BackupType } from '../domain/types';
 import type { QueueName } from '../queue/queue-names';
+import { truncate } from '../util/format';
 import type { BackupFacts, EventName, JobFacts, NotificationEvent, ScheduleRef } from './events';
 
 /** Longer reasons are cut: chat messages and e-mail subjects have limits, and the catalog keeps the full text. */
@@ -25,8 +26,7 @@ export interface NotificationPreferences {
 }
 
 function cut(text: string | null | undefined): string | undefined {
-  if (!text) return undefined;
-  return text.length > MAX_EVENT_ERROR_LENGTH ? `${text.slice(0, MAX_EVENT_ERROR_LENGTH - 1)}…` : text;
+  return text ? truncate(text, MAX_EVENT_ERROR_LENGTH) : undefined;
 }
 
 /**

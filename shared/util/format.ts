@@ -20,3 +20,13 @@ export function formatDuration(ms: number): string {
   if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
+
+/** Cuts `text` to at most `max` characters, marking the cut with "…". */
+export function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** One decimal, for hours and percentages shown to people. */
+export function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}

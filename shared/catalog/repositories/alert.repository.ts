@@ -1,12 +1,9 @@
-import { DataSource, IsNull, Not, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, IsNull, Not, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Alert } from '../entities';
+import { isUniqueViolation } from '../unique-violation';
 
 export type NewAlert = Pick<Alert, 'key' | 'kind' | 'subject' | 'message' | 'details' | 'activeSince'>;
-
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === '23505';
-}
 
 export class AlertRepository {
   private readonly repo: Repository<Alert>;
