@@ -69,6 +69,8 @@ describe('notification delivery through the notify queue', () => {
     assert.ok(attempts.every((a) => a.executionId === queued.executionId && a.event === 'backup.completed' && a.channel === 'webhook'));
     const job = await stack.runtime.queues.get('notify').getJob(queued.executionId);
     assert.equal(job?.opts.attempts, NOTIFY_ATTEMPTS);
+    assert.equal(JSON.stringify(job?.data).includes(SECRET), false, 'the job carries no secret');
+    assert.equal(JSON.stringify(job?.data).includes('/webhook'), false, 'nor the address: it is read when sending');
     assert.deepEqual(job?.opts.backoff, { type: 'exponential', delay: 10_000 }, 'exponential backoff between attempts');
   });
 
