@@ -155,9 +155,12 @@ describe('alerts: evaluated on a schedule, announced once, cleared when the cond
       const runs = await stack.runtime.executions.list({ page: 1, pageSize: 50, kind: 'notify' });
       return runs.items.find((e) => e.trigger === 'schedule' && e.status === 'completed');
     }, 'a scheduled evaluation to run');
-    const job = await queue.getJob(execution.jobId!);
-    assert.equal(job?.name, 'notify.alerts');
-    assert.equal(typeof (job?.returnvalue as { open: number }).open, 'number');
+    const job = await waitFor(async () => {
+      const j = await queue.getJob(execution.jobId!);
+      return (await j?.getState()) === 'completed' ? j : undefined;
+    }, 'BullMQ to record the result');
+    assert.equal(job.name, 'notify.alerts');
+    assert.equal(typeof (job.returnvalue as { open: number }).open, 'number');
 
     assert.equal(await reconcileAlertSchedule(queue, 0), 'removed');
     assert.equal(await queue.getJobSchedulersCount(), 0);

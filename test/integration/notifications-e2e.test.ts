@@ -57,13 +57,19 @@ describe('notifications for real backups (backup worker → listener → notify 
     await Promise.all([receiver?.close(), smtp?.close()]);
   });
 
+  /**
+   * Runs a backup and waits until BullMQ has settled its job: the execution row is final a moment
+   * earlier, before the outcome listener has queued the notifications.
+   */
   async function runBackup(): Promise<Execution> {
     const accepted = await http('POST', `${stack.baseUrl}/api/backups`, { token: ADMIN_KEY, body: { type: 'database' } });
     assert.equal(accepted.status, 202, accepted.text);
-    return waitFor(async () => {
-      const e = await stack.runtime.executions.findById(accepted.body.executionId);
-      return e && ['completed', 'failed'].includes(e.status) ? e : undefined;
-    }, 'the backup to finish', 60_000);
+    const queue = stack.runtime.queues.get('backup');
+    await waitFor(async () => {
+      const state = await (await queue.getJob(accepted.body.jobId))?.getState();
+      return state === 'completed' || state === 'failed' ? state : undefined;
+    }, 'the backup job to finish', 60_000);
+    return (await stack.runtime.executions.findById(accepted.body.executionId))!;
   }
 
   it('backup.completed reaches a receiver written like the user guide, which accepts the signature', async () => {
