@@ -3,6 +3,7 @@ import type { Runtime } from '../../shared/runtime/runtime';
 import { requireBasic, requireBearer } from './middleware/auth';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { requestLog } from './middleware/request-log';
+import { backupHealthRoutes } from './routes/backup-health.routes';
 import { backupRoutes } from './routes/backups.routes';
 import { BULL_BOARD_PATH, bullBoardRouter } from './routes/bull-board.routes';
 import { executionRoutes } from './routes/executions.routes';
@@ -10,6 +11,8 @@ import { healthRoutes } from './routes/health.routes';
 import { jobRoutes } from './routes/jobs.routes';
 import { scheduleRoutes } from './routes/schedules.routes';
 import { statusRoutes } from './routes/status.routes';
+import { metricsRoutes } from './routes/metrics.routes';
+import { notificationRoutes } from './routes/notifications.routes';
 import { triggerRoutes } from './routes/trigger.routes';
 
 /** Builds the HTTP app without listening, so tests and main.ts share it. */
@@ -34,6 +37,11 @@ export function createApp(runtime: Runtime): Express {
   app.use('/api/jobs', admin, jobRoutes(runtime));
   app.use('/api/schedules', admin, json, scheduleRoutes(runtime));
   app.use('/api/status', admin, statusRoutes(runtime));
+  app.use('/api/notifications', admin, json, notificationRoutes(runtime));
+  app.use('/api/health', admin, backupHealthRoutes(runtime));
+  // A Prometheus scraper may hold the narrower metrics token instead of the admin key.
+  const metricsAuth = requireBearer(() => [runtime.config.BACKUP_METRICS_TOKEN, runtime.config.BACKUP_ADMIN_API_KEY], 'metrics token or admin API key');
+  app.use('/metrics', metricsAuth, metricsRoutes(runtime));
 
   app.use(BULL_BOARD_PATH, requireBasic(() => runtime.config.BACKUP_ADMIN_API_KEY, 'Kanbu Backup'), bullBoardRouter(runtime.queues));
 

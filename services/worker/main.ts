@@ -3,6 +3,8 @@ import { loadConfigOrExit } from '../../shared/config';
 import { configureLogging, createLogger } from '../../shared/logging';
 import type { QueueName } from '../../shared/queue/queue-names';
 import { createRuntime } from '../../shared/runtime/runtime';
+import { reconcileAlertSchedule } from './alert-schedule';
+import { createOutcomeListeners } from './notification-listener';
 import { PROCESSORS } from './processors';
 import { selectQueues } from './queue-selection';
 import { startSchedulerLoop } from './scheduler';
@@ -14,8 +16,12 @@ async function main(): Promise<void> {
   const logger = createLogger('Worker');
   const queues = selectQueues(config.WORKER_QUEUES, Object.keys(PROCESSORS) as QueueName[]);
   const runtime = await createRuntime(config, 'worker');
-  const workers = startWorkers(runtime, queues);
+  const workers = startWorkers(runtime, queues, createOutcomeListeners(runtime));
   const scheduler = startSchedulerLoop(runtime);
+  if (queues.includes('notify')) {
+    const alerts = await reconcileAlertSchedule(runtime.queues.get('notify'), config.BACKUP_ALERT_INTERVAL_MINUTES);
+    logger.info(alerts === 'scheduled' ? `Alert evaluation every ${config.BACKUP_ALERT_INTERVAL_MINUTES} min` : 'Alert evaluation is off');
+  }
   logger.info(`Worker ${process.pid} consuming ${queues.join(', ')} (concurrency ${config.WORKER_CONCURRENCY})`);
 
   let stopping = false;

@@ -6,6 +6,7 @@ export const PG_MODES = ['auto', 'direct', 'docker'] as const;
 export const SCHEDULER_MODES = ['internal', 'external', 'both'] as const;
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 export const QUEUE_CHOICES = ['all', 'backup', 'restore', 'verify', 'prune', 'notify'] as const;
+export const HEARTBEAT_METHODS = ['GET', 'POST'] as const;
 
 export type StorageKind = (typeof STORAGE_KINDS)[number];
 export type PgMode = (typeof PG_MODES)[number];
@@ -131,6 +132,46 @@ export class Env {
   @Doc('Pipeline', 'Attempts per job for transient failures (exponential backoff from 30 s).')
   @IntFromEnv() @IsInt() @Min(1) @Max(20)
   BACKUP_JOB_ATTEMPTS = 3;
+
+  @Doc('Notifications', 'SMTP server for e-mail notifications, e.g. `smtp://user:pass@mail.example.com:587` or `smtps://…:465`. Unset: no e-mail.')
+  @Secret() @IsOptional() @IsUrlWithProtocol(['smtp', 'smtps'])
+  SMTP_URL?: string;
+
+  @Doc('Notifications', 'Sender of notification e-mails, e.g. `Kanbu Backup <backup@example.com>`.')
+  @IsString() @IsNotEmpty()
+  SMTP_FROM = 'Kanbu Backup <kanbu-backup@localhost>';
+
+  @Doc('Notifications', 'Seconds one notification attempt (HTTP request or SMTP session) may take before it counts as failed and is retried.')
+  @IntFromEnv() @IsInt() @Min(1) @Max(120)
+  BACKUP_NOTIFY_TIMEOUT_SECONDS = 10;
+
+  @Doc('Notifications', 'Dead-man\'s-switch URL (healthchecks.io, Uptime Kuma, …) called after every successful backup. Unset: no heartbeat.')
+  @Secret() @IsOptional() @IsUrlWithProtocol(['http', 'https'])
+  BACKUP_HEARTBEAT_URL?: string;
+
+  @Doc('Notifications', 'HTTP method of the heartbeat: `GET`, or `POST` with the backup event as JSON body.')
+  @IsIn(HEARTBEAT_METHODS)
+  BACKUP_HEARTBEAT_METHOD: (typeof HEARTBEAT_METHODS)[number] = 'GET';
+
+  @Doc('Monitoring', 'Alert when a backup type that is scheduled or was ever attempted has no successful backup for this many hours. 0 disables.')
+  @IntFromEnv() @IsInt() @Min(0) @Max(8760)
+  BACKUP_ALERT_MAX_AGE_HOURS = 26;
+
+  @Doc('Monitoring', 'Alert when the newest backup of a type differs in size by more than this percentage from the median of the ones before it. 0 disables.')
+  @IntFromEnv() @IsInt() @Min(0) @Max(10000)
+  BACKUP_ALERT_SIZE_CHANGE_PCT = 50;
+
+  @Doc('Monitoring', 'Alert when a storage target is more than this percentage full. 0 disables.')
+  @IntFromEnv() @IsInt() @Min(0) @Max(100)
+  BACKUP_ALERT_STORAGE_PCT = 90;
+
+  @Doc('Monitoring', 'Minutes between two alert evaluations (a job on the notify queue). 0 turns the evaluation off.')
+  @IntFromEnv() @IsInt() @Min(0) @Max(1440)
+  BACKUP_ALERT_INTERVAL_MINUTES = 10;
+
+  @Doc('Monitoring', 'Optional bearer token for `GET /metrics`, so a Prometheus scraper does not need the admin key (which is accepted too). At least 16 characters.')
+  @Secret() @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters long' })
+  BACKUP_METRICS_TOKEN?: string;
 }
 
 export type Config = Readonly<Env>;

@@ -28,5 +28,7 @@ export enum ErrorCode {
   CorruptBackup = 'CORRUPT_BACKUP',
   ChecksumMismatch = 'CHECKSUM_MISMATCH',
   QueueUnavailable = 'QUEUE_UNAVAILABLE',
+  NotificationDeliveryFailed = 'NOTIFICATION_DELIVERY_FAILED',
+  NotificationsNotConfigured = 'NOTIFICATIONS_NOT_CONFIGURED',
   Internal = 'INTERNAL',
 }

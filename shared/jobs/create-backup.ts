@@ -1,6 +1,6 @@
-import { QueryFailedError } from 'typeorm';
 import type { Backup } from '../catalog/entities';
 import type { BackupCopyRepository, BackupRepository } from '../catalog/repositories';
+import { isUniqueViolation } from '../catalog/unique-violation';
 import type { BackupPurpose, BackupType, Compression, Trigger } from '../domain/types';
 import { errorMessage } from '../errors';
 import type { Logger } from '../logging';
@@ -37,10 +37,6 @@ export interface CreateBackupRequest {
 }
 
 const MAX_NAME_ATTEMPTS = 20;
-
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === '23505';
-}
 
 async function reserveBackupRow(deps: CreateBackupDeps, request: CreateBackupRequest, at: Date): Promise<Backup> {
   const encryptionKey = deps.keys.current;

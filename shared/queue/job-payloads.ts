@@ -1,4 +1,6 @@
 import type { BackupType, Trigger } from '../domain/types';
+import type { DeliveryChannel } from '../notify/channels';
+import type { NotificationEvent } from '../notify/events';
 import type { QueueName } from './queue-names';
 
 /**
@@ -26,10 +28,29 @@ export interface PruneJobData extends ExecutionRef {
   type: BackupType;
 }
 
+/**
+ * One event through one channel. The channel's address and secret are read
+ * from the catalog and environment when the job runs, never carried here.
+ */
+export interface NotifyDeliveryJobData extends ExecutionRef {
+  type: DeliveryChannel;
+  /** `X-Kanbu-Delivery`: the same for every attempt. */
+  deliveryId: string;
+  event: NotificationEvent;
+}
+
+/** The periodic evaluation of the alert rules. */
+export interface AlertEvaluationJobData extends ExecutionRef {
+  type: 'alerts';
+}
+
+export type NotifyJobData = NotifyDeliveryJobData | AlertEvaluationJobData;
+
 /** The payload type of each queue. A queue without an entry has no jobs yet. */
 export interface JobPayloads {
   backup: BackupJobData;
   prune: PruneJobData;
+  notify: NotifyJobData;
 }
 
 export type QueueWithPayload = Extract<keyof JobPayloads, QueueName>;

@@ -2,7 +2,16 @@ import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { createCatalogDataSource } from '../catalog/data-source';
-import { BackupCopyRepository, BackupRepository, ExecutionRepository, ScheduleRepository } from '../catalog/repositories';
+import {
+  AlertRepository,
+  BackupCopyRepository,
+  BackupRepository,
+  CatalogStatsRepository,
+  ExecutionRepository,
+  NotificationDeliveryRepository,
+  NotificationSettingsRepository,
+  ScheduleRepository,
+} from '../catalog/repositories';
 import { KeyRing } from '../engine/crypto/key-ring';
 import { createSourceFactory, SourceFactory } from '../engine/sources/source-factory';
 import { createStorage } from '../engine/storage/storage-factory';
@@ -14,6 +23,7 @@ import { createRedisConnection } from '../queue/redis-connection';
 import { ResourceLocks } from '../queue/locks';
 import { ScheduleMirror } from '../queue/schedule-mirror';
 import { createLogger } from '../logging';
+import { NotificationDispatcher } from '../notify/notification-dispatcher';
 
 /**
  * Everything a process (API, worker, CLI, test) needs, built once from the
@@ -35,6 +45,14 @@ export interface Runtime {
   schedules: ScheduleRepository;
   locks: ResourceLocks;
   scheduleMirror: ScheduleMirror;
+  /** Every storage target, primary first: what health, metrics and storage alerts look at. */
+  storageTargets: StorageBackend[];
+  notificationSettings: NotificationSettingsRepository;
+  deliveries: NotificationDeliveryRepository;
+  alerts: AlertRepository;
+  stats: CatalogStatsRepository;
+  /** Queues notification events on the configured channels. */
+  notifications: NotificationDispatcher;
   close(): Promise<void>;
 }
 
@@ -47,6 +65,8 @@ export async function createRuntime(config: Config, role: 'api' | 'worker'): Pro
   const storage = createStorage(config);
   const schedules = new ScheduleRepository(dataSource);
   const locks = new ResourceLocks(redis, config.BACKUP_QUEUE_PREFIX, config.BACKUP_LOCK_TTL_SECONDS * 1000);
+  const enqueueDeps: EnqueueDeps = { queues, executions, attempts: config.BACKUP_JOB_ATTEMPTS };
+  const notificationSettings = new NotificationSettingsRepository(dataSource);
   return {
     config,
     dataSource,
@@ -59,10 +79,16 @@ export async function createRuntime(config: Config, role: 'api' | 'worker'): Pro
     reader: new BackupReader(storage),
     keys: KeyRing.fromConfig(config.BACKUP_ENCRYPTION_KEY, config.BACKUP_ENCRYPTION_OLD_KEYS),
     sources: createSourceFactory(config),
-    enqueueDeps: { queues, executions, attempts: config.BACKUP_JOB_ATTEMPTS },
     schedules,
     locks,
     scheduleMirror: new ScheduleMirror({ schedules, queue: queues.get('backup'), locks, config, logger: createLogger('Scheduler') }),
+    enqueueDeps,
+    storageTargets: [storage],
+    notificationSettings,
+    deliveries: new NotificationDeliveryRepository(dataSource),
+    alerts: new AlertRepository(dataSource),
+    stats: new CatalogStatsRepository(dataSource),
+    notifications: new NotificationDispatcher({ enqueueDeps, settings: notificationSettings, config }),
     async close() {
       await queues.close();
       redis.disconnect();

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../services/api/app';
+import { createOutcomeListeners } from '../../services/worker/notification-listener';
 import { startWorkers } from '../../services/worker/worker-pool';
 import { Config, loadConfig } from '../../shared/config';
 import { configureLogging } from '../../shared/logging';
@@ -69,7 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const server: Server = await new Promise((resolve) => {
     const s = createApp(runtime).listen(0, '127.0.0.1', () => resolve(s));
   });
-  const workers: Worker[] = options.workerQueues ? startWorkers(runtime, options.workerQueues) : [];
+  const workers: Worker[] = options.workerQueues ? startWorkers(runtime, options.workerQueues, createOutcomeListeners(runtime)) : [];
   const { port } = server.address() as AddressInfo;
   return {
     config,

@@ -20,13 +20,14 @@ function unauthorized(message: string): AppError {
   return new AppError(ErrorCode.Unauthorized, message, { status: 401 });
 }
 
-/** `Authorization: Bearer <key>` against a configured key. */
-export function requireBearer(expectedKey: () => string | undefined, what: string) {
+/** `Authorization: Bearer <key>` against a configured key, or any of several (each compared, in constant time). */
+export function requireBearer(expectedKey: () => string | undefined | readonly (string | undefined)[], what: string) {
   return (req: Request, _res: Response, next: NextFunction) => {
-    const expected = expectedKey();
+    const expected = [expectedKey()].flat().filter((k): k is string => !!k);
     const token = bearerToken(req);
     if (!token) return next(unauthorized(`Missing ${what}: send Authorization: Bearer <key>`));
-    if (!expected || !keysMatch(token, expected)) return next(unauthorized(`Invalid ${what}`));
+    const matches = expected.map((key) => keysMatch(token, key));
+    if (!matches.includes(true)) return next(unauthorized(`Invalid ${what}`));
     next();
   };
 }

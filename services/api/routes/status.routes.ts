@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { backupHealthReport } from '../../../shared/monitoring/backup-health';
 import { ALL_QUEUES } from '../../../shared/queue/queue-names';
 import type { Runtime } from '../../../shared/runtime/runtime';
 import { presentExecution, presentSchedule, scheduleDefaults } from '../presenters';
@@ -37,9 +38,13 @@ const queueSection: StatusSection = async (runtime) => {
   return { queues: Object.fromEntries(counts) };
 };
 
-export const STATUS_SECTIONS: StatusSection[] = [schedulerSection, queueSection];
+const healthSection: StatusSection = async (runtime) => ({
+  health: await backupHealthReport({ stats: runtime.stats, alerts: runtime.alerts, storages: runtime.storageTargets }),
+});
 
-/** GET /api/status: scheduler mode, each schedule's last and next run, queue counts. */
+export const STATUS_SECTIONS: StatusSection[] = [schedulerSection, queueSection, healthSection];
+
+/** GET /api/status: scheduler mode, each schedule's last and next run, queue counts, backup health. */
 export function statusRoutes(runtime: Runtime, sections: readonly StatusSection[] = STATUS_SECTIONS): Router {
   const router = Router();
   router.get('/', async (_req, res) => {

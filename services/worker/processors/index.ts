@@ -3,6 +3,7 @@ import type { Runtime } from '../../../shared/runtime/runtime';
 import type { JobHandler } from '../job-runner';
 import { backupProcessor } from './backup.processor';
 import { pruneProcessor } from './prune.processor';
+import { notifyProcessor } from './notify.processor';
 
 // Each handler is typed by its own payload; the registry only needs to call it.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -12,4 +13,5 @@ type ProcessorFactory = (runtime: Runtime) => JobHandler<any>;
 export const PROCESSORS: Partial<Record<QueueName, ProcessorFactory>> = {
   backup: backupProcessor,
   prune: pruneProcessor,
+  notify: notifyProcessor,
 };

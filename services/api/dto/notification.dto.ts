@@ -1,0 +1,65 @@
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, Max, ValidateIf } from 'class-validator';
+import { DELIVERY_STATUSES, DeliveryStatus } from '../../../shared/catalog/entities/notification-delivery.entity';
+import { IsUrlWithProtocol } from '../../../shared/config/env-decorators';
+import { Channel, CHANNELS, DELIVERY_CHANNELS, DeliveryChannel } from '../../../shared/notify/channels';
+import { EVENT_NAMES } from '../../../shared/notify/events';
+
+/** `""` clears a field just like `null`. */
+const EmptyToNull = () => Transform(({ value }) => (value === '' ? null : value));
+
+const HTTP_URL = ['http', 'https'];
+const MAX_RECIPIENTS = 50;
+
+/**
+ * PUT /api/notifications. A field left out keeps its value; `null` (or `""`)
+ * clears it. That is what lets a client save without knowing the secret.
+ */
+export class UpdateNotificationSettingsDto {
+  @IsOptional() @EmptyToNull() @IsString() @MaxLength(2048) @IsUrlWithProtocol(HTTP_URL, { message: 'webhookUrl must be an http:// or https:// URL' })
+  webhookUrl?: string | null;
+
+  @IsOptional() @EmptyToNull() @IsString() @MinLength(16, { message: 'webhookSecret must be at least 16 characters long' }) @MaxLength(256)
+  webhookSecret?: string | null;
+
+  @ValidateIf((o: UpdateNotificationSettingsDto) => o.notifyOnSuccess !== undefined) @IsBoolean()
+  notifyOnSuccess?: boolean;
+
+  @ValidateIf((o: UpdateNotificationSettingsDto) => o.notifyOnFailure !== undefined) @IsBoolean()
+  notifyOnFailure?: boolean;
+
+  @ValidateIf((o: UpdateNotificationSettingsDto) => o.emailRecipients !== undefined)
+  @IsArray() @ArrayMaxSize(MAX_RECIPIENTS) @IsEmail({}, { each: true, message: 'emailRecipients must contain e-mail addresses only' }) @MaxLength(254, { each: true })
+  emailRecipients?: string[];
+
+  @IsOptional() @EmptyToNull() @IsString() @MaxLength(2048) @IsUrlWithProtocol(HTTP_URL, { message: 'slackWebhookUrl must be an http:// or https:// URL' })
+  slackWebhookUrl?: string | null;
+
+  @IsOptional() @EmptyToNull() @IsString() @MaxLength(2048) @IsUrlWithProtocol(HTTP_URL, { message: 'discordWebhookUrl must be an http:// or https:// URL' })
+  discordWebhookUrl?: string | null;
+}
+
+export class TestNotificationDto {
+  @IsOptional() @IsArray() @IsIn(CHANNELS, { each: true, message: `channels must be a list of: ${CHANNELS.join(', ')}` })
+  channels?: Channel[];
+}
+
+export class ListDeliveriesQuery {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  page = 1;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  pageSize = 20;
+
+  @IsOptional() @IsIn(DELIVERY_CHANNELS)
+  channel?: DeliveryChannel;
+
+  @IsOptional() @IsIn(DELIVERY_STATUSES)
+  status?: DeliveryStatus;
+
+  @IsOptional() @IsIn(EVENT_NAMES)
+  event?: string;
+
+  @IsOptional() @IsUUID()
+  deliveryId?: string;
+}
