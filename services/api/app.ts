@@ -8,7 +8,9 @@ import { BULL_BOARD_PATH, bullBoardRouter } from './routes/bull-board.routes';
 import { executionRoutes } from './routes/executions.routes';
 import { healthRoutes } from './routes/health.routes';
 import { jobRoutes } from './routes/jobs.routes';
+import { restoreRoutes, restoresRoutes } from './routes/restore.routes';
 import { triggerRoutes } from './routes/trigger.routes';
+import { verificationRoutes } from './routes/verification.routes';
 
 /** Builds the HTTP app without listening, so tests and main.ts share it. */
 export function createApp(runtime: Runtime): Express {
@@ -27,7 +29,8 @@ export function createApp(runtime: Runtime): Express {
   app.use('/api/backup/trigger', json, triggerRoutes(runtime));
 
   const admin = requireBearer(() => runtime.config.BACKUP_ADMIN_API_KEY, 'admin API key');
-  app.use('/api/backups', admin, json, backupRoutes(runtime));
+  app.use('/api/backups', admin, json, verificationRoutes(runtime), restoreRoutes(runtime), backupRoutes(runtime));
+  app.use('/api/restores', admin, restoresRoutes(runtime));
   app.use('/api/executions', admin, executionRoutes(runtime));
   app.use('/api/jobs', admin, jobRoutes(runtime));
 

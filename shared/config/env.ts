@@ -119,6 +119,22 @@ export class Env {
   @Doc('Pipeline', 'Attempts per job for transient failures (exponential backoff from 30 s).')
   @IntFromEnv() @IsInt() @Min(1) @Max(20)
   BACKUP_JOB_ATTEMPTS = 3;
+
+  @Doc('Pipeline', 'Seconds a running job holds its queue lock between renewals; a crashed worker\'s job is noticed after about this long.')
+  @IntFromEnv() @IsInt() @Min(2) @Max(600)
+  BACKUP_JOB_LOCK_SECONDS = 60;
+
+  @Doc('Restore', 'Days a pre-restore backup is protected from retention.')
+  @IntFromEnv() @IsInt() @Min(1)
+  BACKUP_PRE_RESTORE_KEEP_DAYS = 7;
+
+  @Doc('Restore', 'Seconds a restore confirmation token stays valid.')
+  @IntFromEnv() @IsInt() @Min(1) @Max(3600)
+  BACKUP_RESTORE_CONFIRM_TTL_SECONDS = 300;
+
+  @Doc('Restore', 'Server for deep verification (restore tests); unset: a temporary database on the server of DATABASE_URL.')
+  @IsOptional() @IsUrlWithProtocol(POSTGRES_PROTOCOLS)
+  BACKUP_VERIFY_DATABASE_URL?: string;
 }
 
 export type Config = Readonly<Env>;

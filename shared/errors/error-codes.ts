@@ -25,5 +25,11 @@ export enum ErrorCode {
   CorruptBackup = 'CORRUPT_BACKUP',
   ChecksumMismatch = 'CHECKSUM_MISMATCH',
   QueueUnavailable = 'QUEUE_UNAVAILABLE',
+  CommandFailed = 'COMMAND_FAILED',
+  RestoreFailed = 'RESTORE_FAILED',
+  RestoreTokenInvalid = 'RESTORE_TOKEN_INVALID',
+  RestoreTargetExists = 'RESTORE_TARGET_EXISTS',
+  RestoreNotFound = 'RESTORE_NOT_FOUND',
+  VerificationFailed = 'VERIFICATION_FAILED',
   Internal = 'INTERNAL',
 }

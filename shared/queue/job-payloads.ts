@@ -16,14 +16,36 @@ export interface BackupJobData extends ExecutionRef {
   type: BackupType;
 }
 
+/** Restore a backup (the two-step API already confirmed it), or drop the database a restore replaced. */
+export type RestoreJobData = ExecutionRef &
+  (
+    | { action: 'restore'; backupId: string; targetDatabase?: string; targetPath?: string; keepPrevious: boolean }
+    | { action: 'drop-previous'; restoreExecutionId: string }
+  );
+
+export type VerifyMode = 'checksum' | 'restore-test';
+
+export interface VerifyJobData extends ExecutionRef {
+  backupId: string;
+  mode: VerifyMode;
+}
+
 /** The payload type of each queue. A queue without an entry has no jobs yet. */
 export interface JobPayloads {
   backup: BackupJobData;
+  restore: RestoreJobData;
+  verify: VerifyJobData;
 }
 
 export type QueueWithPayload = Extract<keyof JobPayloads, QueueName>;
 
-/** Job names: `<queue>.<variant>`, e.g. `backup.database`. */
+const JOB_NAMES: { [Q in QueueWithPayload]: (data: JobPayloads[Q]) => string } = {
+  backup: (data) => `backup.${data.type}`,
+  restore: (data) => `restore.${data.action}`,
+  verify: (data) => `verify.${data.mode}`,
+};
+
+/** Job names: `<queue>.<variant>`, e.g. `backup.database`, as Bull Board shows them. */
 export function jobName<Q extends QueueWithPayload>(queue: Q, data: JobPayloads[Q]): string {
-  return `${queue}.${data.type}`;
+  return JOB_NAMES[queue](data);
 }

@@ -8,6 +8,7 @@ import { createSourceFactory, SourceFactory } from '../engine/sources/source-fac
 import { createStorage } from '../engine/storage/storage-factory';
 import type { StorageBackend } from '../engine/storage/storage-backend';
 import { BackupReader } from '../jobs/backup-reader';
+import { RestoreConfirmations } from '../jobs/restore/confirmation-tokens';
 import { EnqueueDeps } from '../queue/enqueue';
 import { QueueRegistry } from '../queue/queue-registry';
 import { createRedisConnection } from '../queue/redis-connection';
@@ -29,6 +30,7 @@ export interface Runtime {
   keys: KeyRing;
   sources: SourceFactory;
   enqueueDeps: EnqueueDeps;
+  confirmations: RestoreConfirmations;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function createRuntime(config: Config, role: 'api' | 'worker'): Pro
     keys: KeyRing.fromConfig(config.BACKUP_ENCRYPTION_KEY, config.BACKUP_ENCRYPTION_OLD_KEYS),
     sources: createSourceFactory(config),
     enqueueDeps: { queues, executions, attempts: config.BACKUP_JOB_ATTEMPTS },
+    confirmations: new RestoreConfirmations(redis, config.BACKUP_QUEUE_PREFIX, config.BACKUP_RESTORE_CONFIRM_TTL_SECONDS),
     async close() {
       await queues.close();
       redis.disconnect();

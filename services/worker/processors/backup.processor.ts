@@ -3,29 +3,18 @@ import { createBackup } from '../../../shared/jobs/create-backup';
 import type { BackupJobData } from '../../../shared/queue/job-payloads';
 import type { Runtime } from '../../../shared/runtime/runtime';
 import type { JobContext, JobHandler } from '../job-runner';
+import { backupDeps } from './backup-deps';
 
 export function backupProcessor(runtime: Runtime): JobHandler<BackupJobData> {
   return async (job: Job<BackupJobData>, ctx: JobContext) => {
-    const backup = await createBackup(
-      {
-        backups: runtime.backups,
-        copies: runtime.copies,
-        storage: runtime.storage,
-        sources: runtime.sources,
-        keys: runtime.keys,
-        compression: 'gzip',
-        compressionLevel: runtime.config.BACKUP_COMPRESSION_LEVEL,
-        logger: ctx.logger,
-      },
-      {
-        type: job.data.type,
-        trigger: job.data.trigger,
-        scheduleId: job.data.scheduleId,
-        executionId: ctx.execution.id,
-        onProgress: ctx.progress,
-        onReserved: (reserved) => runtime.executions.linkBackup(ctx.execution.id, reserved.id),
-      },
-    );
+    const backup = await createBackup(backupDeps(runtime, ctx.logger), {
+      type: job.data.type,
+      trigger: job.data.trigger,
+      scheduleId: job.data.scheduleId,
+      executionId: ctx.execution.id,
+      onProgress: ctx.progress,
+      onReserved: (reserved) => runtime.executions.linkBackup(ctx.execution.id, reserved.id),
+    });
     return { backupId: backup.id, filename: backup.filename, sizeBytes: backup.sizeBytes, checksum: backup.checksum };
   };
 }

@@ -2,6 +2,8 @@ import type { QueueName } from '../../../shared/queue/queue-names';
 import type { Runtime } from '../../../shared/runtime/runtime';
 import type { JobHandler } from '../job-runner';
 import { backupProcessor } from './backup.processor';
+import { restoreProcessor } from './restore.processor';
+import { verifyProcessor } from './verify.processor';
 
 // Each handler is typed by its own payload; the registry only needs to call it.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -10,4 +12,6 @@ type ProcessorFactory = (runtime: Runtime) => JobHandler<any>;
 /** The handler of each queue. A worker refuses to consume a queue that has none. */
 export const PROCESSORS: Partial<Record<QueueName, ProcessorFactory>> = {
   backup: backupProcessor,
+  restore: restoreProcessor,
+  verify: verifyProcessor,
 };
