@@ -13,7 +13,9 @@ import { scheduleRoutes } from './routes/schedules.routes';
 import { statusRoutes } from './routes/status.routes';
 import { metricsRoutes } from './routes/metrics.routes';
 import { notificationRoutes } from './routes/notifications.routes';
+import { restoreRoutes, restoresRoutes } from './routes/restore.routes';
 import { triggerRoutes } from './routes/trigger.routes';
+import { verificationRoutes } from './routes/verification.routes';
 
 /** Builds the HTTP app without listening, so tests and main.ts share it. */
 export function createApp(runtime: Runtime): Express {
@@ -32,7 +34,8 @@ export function createApp(runtime: Runtime): Express {
   app.use('/api/backup/trigger', json, triggerRoutes(runtime));
 
   const admin = requireBearer(() => runtime.config.BACKUP_ADMIN_API_KEY, 'admin API key');
-  app.use('/api/backups', admin, json, backupRoutes(runtime));
+  app.use('/api/backups', admin, json, verificationRoutes(runtime), restoreRoutes(runtime), backupRoutes(runtime));
+  app.use('/api/restores', admin, restoresRoutes(runtime));
   app.use('/api/executions', admin, executionRoutes(runtime));
   app.use('/api/jobs', admin, jobRoutes(runtime));
   app.use('/api/schedules', admin, json, scheduleRoutes(runtime));

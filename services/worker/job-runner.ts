@@ -64,11 +64,7 @@ export function withExecution<Data extends ExecutionData>(
   handler: JobHandler<Data>,
   listeners: readonly JobOutcomeListener[] = [],
 ) {
-  const tell = async (outcome: JobOutcome) => {
-    for (const listener of listeners) {
-      await listener.onOutcome(outcome).catch((err) => logger.error(`Outcome listener failed: ${errorMessage(err)}`));
-    }
-  };
+  const tell = (outcome: JobOutcome) => tellListeners(listeners, logger, outcome);
   return async (job: Job<Data>, token?: string): Promise<unknown> => {
     const execution = await resolveExecution(queue, executions, job);
     const attempt = job.attemptsMade + 1;
@@ -105,6 +101,33 @@ export function withExecution<Data extends ExecutionData>(
       throw err;
     }
   };
+}
+
+async function tellListeners(listeners: readonly JobOutcomeListener[], logger: Logger, outcome: JobOutcome): Promise<void> {
+  for (const listener of listeners) {
+    await listener.onOutcome(outcome).catch((err) => logger.error(`Outcome listener failed: ${errorMessage(err)}`));
+  }
+}
+
+/**
+ * BullMQ failed a job without our handler finishing it — its worker died and
+ * the job stalled. Close the execution row that still says running or queued.
+ */
+export async function recordAbandonedJob(
+  queue: QueueName,
+  executions: ExecutionRepository,
+  logger: Logger,
+  listeners: readonly JobOutcomeListener[],
+  job: Job,
+  reason: string,
+): Promise<void> {
+  const executionId = (job.data as ExecutionData).executionId;
+  const execution = executionId ? await executions.findById(executionId) : null;
+  if (!execution || !['running', 'queued'].includes(execution.status)) return;
+  const error = `The worker stopped during this job (${reason}); nothing was committed after the last completed step`;
+  await executions.markFailed(execution.id, error, true);
+  logger.error(`Job ${job.name} ${job.id} was abandoned: ${reason}`);
+  await tellListeners(listeners, logger, { queue, job, execution: (await executions.findById(execution.id)) ?? execution, status: 'failed', error });
 }
 
 /** Jobs from the API carry their execution id; jobs from a job scheduler get one on first run. */

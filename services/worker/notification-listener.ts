@@ -11,6 +11,7 @@ const NOTIFYING_QUEUES: readonly QueueName[] = ['backup', 'restore', 'verify'];
 interface OutcomeJobData {
   type?: unknown;
   backupId?: unknown;
+  action?: unknown;
 }
 
 function isBackupType(value: unknown): value is BackupType {
@@ -31,6 +32,8 @@ export class NotificationListener implements JobOutcomeListener {
   async onOutcome(outcome: JobOutcome): Promise<void> {
     if (!NOTIFYING_QUEUES.includes(outcome.queue)) return;
     const data = (outcome.job.data ?? {}) as OutcomeJobData;
+    // Dropping the database a restore kept is housekeeping, not a restore.
+    if (outcome.queue === 'restore' && data.action === 'drop-previous') return;
     const backupId = outcome.execution.backupId ?? (typeof data.backupId === 'string' ? data.backupId : null);
     const backup = backupId ? await this.runtime.backups.findById(backupId) : null;
     const scheduleId = backup?.scheduleId ?? outcome.execution.scheduleId;

@@ -3,7 +3,7 @@ import { createRedisConnection } from '../../shared/queue/redis-connection';
 import { createLogger, LogTag } from '../../shared/logging';
 import type { QueueName } from '../../shared/queue/queue-names';
 import type { Runtime } from '../../shared/runtime/runtime';
-import { JobOutcomeListener, withExecution } from './job-runner';
+import { JobOutcomeListener, recordAbandonedJob, withExecution } from './job-runner';
 import { PROCESSORS } from './processors';
 
 const TAGS: Record<QueueName, LogTag> = { backup: 'Backup', restore: 'Restore', verify: 'Verify', prune: 'Prune', notify: 'Notify' };
@@ -19,10 +19,15 @@ export function startWorkers(runtime: Runtime, queues: QueueName[], listeners: r
       connection: createRedisConnection(runtime.config.REDIS_URL, 'worker'),
       prefix: runtime.config.BACKUP_QUEUE_PREFIX,
       concurrency: runtime.config.WORKER_CONCURRENCY,
-      // A pg_dump can stall the event loop briefly under load; give lock renewal room.
-      lockDuration: 60_000,
+      lockDuration: runtime.config.BACKUP_JOB_LOCK_SECONDS * 1000,
+      stalledInterval: Math.min(30_000, runtime.config.BACKUP_JOB_LOCK_SECONDS * 500),
+      // A restore whose worker died is reported, never silently re-run later.
+      maxStalledCount: queue === 'restore' ? 0 : 1,
     });
     worker.on('error', (err) => logger.error(`Worker error: ${err.message}`));
+    worker.on('failed', (job, err) => {
+      if (job) void recordAbandonedJob(queue, runtime.executions, logger, listeners, job, err.message);
+    });
     return worker;
   });
 }

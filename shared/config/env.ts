@@ -133,6 +133,10 @@ export class Env {
   @IntFromEnv() @IsInt() @Min(1) @Max(20)
   BACKUP_JOB_ATTEMPTS = 3;
 
+  @Doc('Pipeline', 'Seconds a running job holds its queue lock between renewals; a crashed worker\'s job is noticed after about this long.')
+  @IntFromEnv() @IsInt() @Min(2) @Max(600)
+  BACKUP_JOB_LOCK_SECONDS = 60;
+
   @Doc('Notifications', 'SMTP server for e-mail notifications, e.g. `smtp://user:pass@mail.example.com:587` or `smtps://…:465`. Unset: no e-mail.')
   @Secret() @IsOptional() @IsUrlWithProtocol(['smtp', 'smtps'])
   SMTP_URL?: string;
@@ -172,6 +176,18 @@ export class Env {
   @Doc('Monitoring', 'Optional bearer token for `GET /metrics`, so a Prometheus scraper does not need the admin key (which is accepted too). At least 16 characters.')
   @Secret() @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters long' })
   BACKUP_METRICS_TOKEN?: string;
+
+  @Doc('Restore', 'Days a pre-restore backup is protected from retention.')
+  @IntFromEnv() @IsInt() @Min(1)
+  BACKUP_PRE_RESTORE_KEEP_DAYS = 7;
+
+  @Doc('Restore', 'Seconds a restore confirmation token stays valid.')
+  @IntFromEnv() @IsInt() @Min(1) @Max(3600)
+  BACKUP_RESTORE_CONFIRM_TTL_SECONDS = 300;
+
+  @Doc('Restore', 'Server for deep verification (restore tests); unset: a temporary database on the server of DATABASE_URL.')
+  @IsOptional() @IsUrlWithProtocol(POSTGRES_PROTOCOLS)
+  BACKUP_VERIFY_DATABASE_URL?: string;
 }
 
 export type Config = Readonly<Env>;

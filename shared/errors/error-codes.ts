@@ -30,5 +30,11 @@ export enum ErrorCode {
   QueueUnavailable = 'QUEUE_UNAVAILABLE',
   NotificationDeliveryFailed = 'NOTIFICATION_DELIVERY_FAILED',
   NotificationsNotConfigured = 'NOTIFICATIONS_NOT_CONFIGURED',
+  CommandFailed = 'COMMAND_FAILED',
+  RestoreFailed = 'RESTORE_FAILED',
+  RestoreTokenInvalid = 'RESTORE_TOKEN_INVALID',
+  RestoreTargetExists = 'RESTORE_TARGET_EXISTS',
+  RestoreNotFound = 'RESTORE_NOT_FOUND',
+  VerificationFailed = 'VERIFICATION_FAILED',
   Internal = 'INTERNAL',
 }

@@ -46,16 +46,40 @@ export interface AlertEvaluationJobData extends ExecutionRef {
 
 export type NotifyJobData = NotifyDeliveryJobData | AlertEvaluationJobData;
 
-/** The payload type of each queue. A queue without an entry has no jobs yet. */
+/** Restore a backup (the two-step API already confirmed it), or drop the database a restore replaced. */
+export type RestoreJobData = ExecutionRef &
+  (
+    | { action: 'restore'; backupId: string; targetDatabase?: string; targetPath?: string; keepPrevious: boolean }
+    | { action: 'drop-previous'; restoreExecutionId: string }
+  );
+
+export type VerifyMode = 'checksum' | 'restore-test';
+
+export interface VerifyJobData extends ExecutionRef {
+  backupId: string;
+  mode: VerifyMode;
+}
+
+/** The payload type of each queue. */
 export interface JobPayloads {
   backup: BackupJobData;
+  restore: RestoreJobData;
+  verify: VerifyJobData;
   prune: PruneJobData;
   notify: NotifyJobData;
 }
 
 export type QueueWithPayload = Extract<keyof JobPayloads, QueueName>;
 
-/** Job names: `<queue>.<variant>`, e.g. `backup.database`. */
+const JOB_NAMES: { [Q in QueueWithPayload]: (data: JobPayloads[Q]) => string } = {
+  backup: (data) => `backup.${data.type}`,
+  restore: (data) => `restore.${data.action}`,
+  verify: (data) => `verify.${data.mode}`,
+  prune: (data) => `prune.${data.type}`,
+  notify: (data) => `notify.${data.type}`,
+};
+
+/** Job names: `<queue>.<variant>`, e.g. `backup.database`, as Bull Board shows them. */
 export function jobName<Q extends QueueWithPayload>(queue: Q, data: JobPayloads[Q]): string {
-  return `${queue}.${data.type}`;
+  return JOB_NAMES[queue](data);
 }

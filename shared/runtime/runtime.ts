@@ -17,6 +17,7 @@ import { createSourceFactory, SourceFactory } from '../engine/sources/source-fac
 import { createStorage } from '../engine/storage/storage-factory';
 import type { StorageBackend } from '../engine/storage/storage-backend';
 import { BackupReader } from '../jobs/backup-reader';
+import { RestoreConfirmations } from '../jobs/restore/confirmation-tokens';
 import { EnqueueDeps } from '../queue/enqueue';
 import { QueueRegistry } from '../queue/queue-registry';
 import { createRedisConnection } from '../queue/redis-connection';
@@ -53,6 +54,7 @@ export interface Runtime {
   stats: CatalogStatsRepository;
   /** Queues notification events on the configured channels. */
   notifications: NotificationDispatcher;
+  confirmations: RestoreConfirmations;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function createRuntime(config: Config, role: 'api' | 'worker'): Pro
     alerts: new AlertRepository(dataSource),
     stats: new CatalogStatsRepository(dataSource),
     notifications: new NotificationDispatcher({ enqueueDeps, settings: notificationSettings, config }),
+    confirmations: new RestoreConfirmations(redis, config.BACKUP_QUEUE_PREFIX, config.BACKUP_RESTORE_CONFIRM_TTL_SECONDS),
     async close() {
       await queues.close();
       redis.disconnect();

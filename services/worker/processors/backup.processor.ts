@@ -8,6 +8,7 @@ import type { BackupJobData } from '../../../shared/queue/job-payloads';
 import { backupLockResource } from '../../../shared/queue/locks';
 import type { Runtime } from '../../../shared/runtime/runtime';
 import type { JobContext, JobHandler } from '../job-runner';
+import { backupDeps } from './backup-deps';
 import { runExclusive } from '../run-exclusive';
 
 type Skipped = { skipped: 'schedule_disabled' | 'slot_already_backed_up'; duplicateOf?: string };
@@ -58,16 +59,7 @@ export function backupProcessor(runtime: Runtime): JobHandler<BackupJobData> {
         if (done) return skip(runtime, ctx, { skipped: 'slot_already_backed_up', duplicateOf: done.id }, `Slot ${slot} of schedule "${schedule.name}" was already backed up by ${done.id}`);
       }
       const backup = await createBackup(
-        {
-          backups: runtime.backups,
-          copies: runtime.copies,
-          storage: runtime.storage,
-          sources: runtime.sources,
-          keys: runtime.keys,
-          compression: 'gzip',
-          compressionLevel: runtime.config.BACKUP_COMPRESSION_LEVEL,
-          logger: ctx.logger,
-        },
+        backupDeps(runtime, ctx.logger),
         {
           type,
           trigger: job.data.trigger,

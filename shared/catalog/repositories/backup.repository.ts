@@ -1,5 +1,5 @@
 import { DataSource, FindOptionsWhere, In, IsNull, Repository } from 'typeorm';
-import { BackupStatus, BackupType, USABLE_BACKUP_STATUSES } from '../../domain/types';
+import { BackupStatus, BackupType, USABLE_BACKUP_STATUSES, VerificationStatus } from '../../domain/types';
 import { Backup } from '../entities';
 import { Page, PageRequest, skipTake, toPage } from './pagination';
 
@@ -13,6 +13,14 @@ export interface CompletedBackupFacts {
   checksum: string;
   durationMs: number;
   error?: string | null;
+}
+
+export interface VerificationStats {
+  total: number;
+  verified: number;
+  pending: number;
+  failed: number;
+  noChecksum: number;
 }
 
 export type BackupSortField = 'createdAt' | 'sizeBytes';
@@ -58,6 +66,37 @@ export class BackupRepository {
 
   async update(id: string, changes: Partial<Pick<Backup, 'isProtected' | 'protectedUntil'>>): Promise<void> {
     await this.repo.update({ id }, changes);
+  }
+
+  async recordVerification(id: string, result: { status: VerificationStatus; error?: string | null; details?: Record<string, unknown> | null }): Promise<void> {
+    const backup = await this.repo.findOneByOrFail({ id });
+    backup.verificationStatus = result.status;
+    backup.verificationError = result.error?.slice(0, 4000) ?? null;
+    backup.verificationDetails = result.details ?? null;
+    backup.verifiedAt = new Date();
+    await this.repo.save(backup);
+  }
+
+  /** Verification state of the backups that can be restored. */
+  async verificationStats(): Promise<VerificationStats> {
+    const rows = await this.repo
+      .createQueryBuilder('b')
+      .select('b.verification_status', 'status')
+      .addSelect('count(*)::int', 'count')
+      .where('b.status IN (:...usable)', { usable: [...USABLE_BACKUP_STATUSES] })
+      .groupBy('b.verification_status')
+      .getRawMany<{ status: VerificationStatus; count: number }>();
+    const by = Object.fromEntries(rows.map((r) => [r.status, r.count])) as Partial<Record<VerificationStatus, number>>;
+    const verified = by.verified ?? 0;
+    const pending = by.pending ?? 0;
+    const failed = by.failed ?? 0;
+    const noChecksum = by.no_checksum ?? 0;
+    return { total: verified + pending + failed + noChecksum, verified, pending, failed, noChecksum };
+  }
+
+  /** Usable backups that were never verified, oldest first. */
+  async pendingVerification(): Promise<Backup[]> {
+    return this.repo.find({ where: { verificationStatus: 'pending', status: In([...USABLE_BACKUP_STATUSES]) }, order: { createdAt: 'ASC' } });
   }
 
   async list(query: BackupQuery): Promise<Page<Backup>> {

@@ -1,0 +1,22 @@
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import type { VerifyMode } from '../../../shared/queue/job-payloads';
+
+export class RestoreRequestDto {
+  /** Restore into a new database of this name instead of replacing the live one. */
+  @IsOptional()
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'targetDatabase must be a plain database name: letters, digits and "_", at most 63 characters' })
+  targetDatabase?: string;
+
+  @IsOptional() @IsBoolean()
+  keepPrevious?: boolean;
+}
+
+export class RestoreConfirmDto {
+  @IsString() @IsNotEmpty({ message: 'token is required: request one with POST /api/backups/:id/restore' }) @MaxLength(200)
+  token: string;
+}
+
+export class VerifyRequestDto {
+  @IsOptional() @IsIn(['checksum', 'restore-test'])
+  mode?: VerifyMode;
+}

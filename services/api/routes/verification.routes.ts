@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import { AppError, ErrorCode } from '../../../shared/errors';
+import { enqueue } from '../../../shared/queue/enqueue';
+import type { Runtime } from '../../../shared/runtime/runtime';
+import { uuidParam } from '../dto/id-param';
+import { parseDto } from '../dto/parse-dto';
+import { VerifyRequestDto } from '../dto/restore.dto';
+import { acceptedJob } from './accepted-job';
+
+/** Verification: queue one, queue every pending one, and the statistics. Mounted before `/:id` routes. */
+export function verificationRoutes(runtime: Runtime): Router {
+  const router = Router();
+
+  router.get('/stats', async (_req, res) => {
+    res.json(await runtime.backups.verificationStats());
+  });
+
+  router.post('/verify-pending', async (req, res) => {
+    const { mode = 'checksum' } = parseDto(VerifyRequestDto, req.body);
+    const pending = await runtime.backups.pendingVerification();
+    const jobs = [];
+    for (const backup of pending) jobs.push(await enqueue(runtime.enqueueDeps, 'verify', { backupId: backup.id, mode, trigger: 'api' }));
+    res.status(202).json({ queued: jobs.length, jobs: jobs.map(acceptedJob) });
+  });
+
+  router.post('/:id/verify', async (req, res) => {
+    const id = uuidParam(req.params.id, 'Backup');
+    const { mode = 'checksum' } = parseDto(VerifyRequestDto, req.body);
+    const backup = await runtime.backups.findById(id);
+    if (!backup) throw AppError.notFound(ErrorCode.BackupNotFound, 'Backup not found');
+    const job = await enqueue(runtime.enqueueDeps, 'verify', { backupId: backup.id, mode, trigger: 'api' });
+    res.status(202).json(acceptedJob(job));
+  });
+
+  return router;
+}

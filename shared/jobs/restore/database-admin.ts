@@ -1,0 +1,159 @@
+import { AppError, ErrorCode, errorMessage } from '../../errors';
+import type { Logger } from '../../logging';
+import { MAINTENANCE_DATABASE, PostgresExecutor } from '../../engine/postgres/postgres-executor';
+import { quoteIdent, quoteLiteral } from '../../engine/postgres/sql-quote';
+import { parseTempDatabaseComment, TempDatabaseMark, tempDatabaseComment } from './restore-names';
+
+export interface DatabaseInfo {
+  name: string;
+  allowConnections: boolean;
+  comment: string | null;
+}
+
+export interface TableStats {
+  tables: number;
+  rows: Record<string, number>;
+}
+
+/** Database-level operations a restore needs, all run on the maintenance database. */
+export class DatabaseAdmin {
+  constructor(private readonly exec: PostgresExecutor, private readonly logger?: Logger) {}
+
+  private run(sql: string): Promise<string[][]> {
+    return this.exec.query(MAINTENANCE_DATABASE, sql);
+  }
+
+  async list(): Promise<DatabaseInfo[]> {
+    const rows = await this.run(`SELECT datname, datallowconn, coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE NOT datistemplate`);
+    return rows.map(([name, allow, comment]) => ({ name, allowConnections: allow === 't', comment: comment || null }));
+  }
+
+  async info(name: string): Promise<DatabaseInfo | null> {
+    return (await this.list()).find((d) => d.name === name) ?? null;
+  }
+
+  /** Creates an empty database with the encoding and locale of `like` (when it exists), marked as temporary. */
+  async createTemp(name: string, like: string, mark: TempDatabaseMark): Promise<void> {
+    const [source] = await this.run(`SELECT pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = ${quoteLiteral(like)}`);
+    const options = source
+      ? ` TEMPLATE template0 ENCODING ${quoteLiteral(source[0])} LC_COLLATE ${quoteLiteral(source[1])} LC_CTYPE ${quoteLiteral(source[2])}`
+      : ' TEMPLATE template0';
+    await this.run(`CREATE DATABASE ${quoteIdent(name)}${options}`);
+    await this.run(`COMMENT ON DATABASE ${quoteIdent(name)} IS ${quoteLiteral(tempDatabaseComment(mark))}`);
+  }
+
+  async unmark(name: string): Promise<void> {
+    await this.run(`COMMENT ON DATABASE ${quoteIdent(name)} IS NULL`);
+  }
+
+  async terminateConnections(name: string): Promise<number> {
+    const rows = await this.run(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = ${quoteLiteral(name)} AND pid <> pg_backend_pid()`);
+    return Number(rows[0]?.[0] ?? 0);
+  }
+
+  async drop(name: string): Promise<void> {
+    await this.run(`ALTER DATABASE ${quoteIdent(name)} WITH ALLOW_CONNECTIONS false`).catch(() => undefined);
+    await this.terminateConnections(name);
+    await this.run(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+  }
+
+  async setAllowConnections(name: string, allow: boolean): Promise<void> {
+    await this.run(`ALTER DATABASE ${quoteIdent(name)} WITH ALLOW_CONNECTIONS ${allow}`);
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await this.run(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`);
+  }
+
+  /** Exact row counts of every user table of `database`. */
+  async tableStats(database: string): Promise<TableStats> {
+    const rows = await this.exec.query(
+      database,
+      `SELECT format('%s.%s', table_schema, table_name),
+              (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', table_schema, table_name), false, true, '')))[1]::text
+         FROM information_schema.tables
+        WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')
+        ORDER BY 1`,
+    );
+    return { tables: rows.length, rows: Object.fromEntries(rows.map(([table, count]) => [table, Number(count)])) };
+  }
+
+  /**
+   * Drops temporary databases left by killed runs for `target`. The caller holds
+   * the lock of `target`, so no other run can be using them.
+   */
+  async dropAbandoned(purpose: TempDatabaseMark['purpose'], target: string, olderThan?: Date): Promise<string[]> {
+    const dropped: string[] = [];
+    for (const db of await this.list()) {
+      const mark = parseTempDatabaseComment(db.comment);
+      if (!mark || mark.purpose !== purpose || mark.target !== target) continue;
+      if (olderThan && new Date(mark.createdAt) > olderThan) continue;
+      try {
+        await this.drop(db.name);
+        dropped.push(db.name);
+        this.logger?.warn(`Dropped ${db.name}, a temporary ${purpose} database left by an interrupted run (execution ${mark.executionId})`);
+      } catch (err) {
+        this.logger?.error(`Could not drop the abandoned temporary database ${db.name}: ${errorMessage(err)}`);
+      }
+    }
+    return dropped;
+  }
+
+  /**
+   * Puts `live` back in service if a swap was interrupted: connections
+   * re-allowed, or the renamed original renamed back when `live` is missing.
+   */
+  async recoverInterruptedSwap(live: string, previousPrefix: string): Promise<string | null> {
+    const all = await this.list();
+    const current = all.find((d) => d.name === live);
+    if (current && !current.allowConnections) {
+      await this.setAllowConnections(live, true);
+      return `re-allowed connections to ${live}`;
+    }
+    if (!current) {
+      const orphan = all.filter((d) => d.name.startsWith(previousPrefix) && !d.allowConnections).sort((a, b) => b.name.localeCompare(a.name))[0];
+      if (orphan) {
+        await this.rename(orphan.name, live);
+        await this.setAllowConnections(live, true);
+        return `renamed ${orphan.name} back to ${live}`;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Replaces `live` by `incoming`: connections to `live` are refused and
+   * terminated, `live` becomes `previous`, `incoming` becomes `live`. If a step
+   * fails, the renames done so far are undone and `live` accepts connections again.
+   */
+  async swap(live: string, incoming: string, previous: string): Promise<void> {
+    await this.setAllowConnections(live, false);
+    try {
+      await this.terminateConnectionsUntilGone(live);
+      await this.rename(live, previous);
+    } catch (err) {
+      await this.setAllowConnections(live, true).catch(() => undefined);
+      throw new AppError(ErrorCode.RestoreFailed, `Could not take ${live} out of service; it was left untouched: ${errorMessage(err)}`);
+    }
+    try {
+      await this.rename(incoming, live);
+    } catch (err) {
+      await this.rename(previous, live).catch(() => undefined);
+      await this.setAllowConnections(live, true).catch(() => undefined);
+      throw new AppError(ErrorCode.RestoreFailed, `Could not rename the restored database into place; ${live} was put back: ${errorMessage(err)}`);
+    }
+    await this.setAllowConnections(previous, true);
+    await this.setAllowConnections(live, true);
+  }
+
+  private async terminateConnectionsUntilGone(name: string): Promise<void> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const [row] = await this.run(`SELECT count(*) FROM pg_stat_activity WHERE datname = ${quoteLiteral(name)} AND pid <> pg_backend_pid()`);
+      if (Number(row?.[0] ?? 0) === 0) return;
+      const killed = await this.terminateConnections(name);
+      this.logger?.info(`Terminated ${killed} connection(s) to ${name}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`connections to ${name} kept coming back`);
+  }
+}

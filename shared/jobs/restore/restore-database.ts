@@ -1,0 +1,142 @@
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Backup } from '../../catalog/entities';
+import type { BackupRepository } from '../../catalog/repositories';
+import { USABLE_BACKUP_STATUSES } from '../../domain/types';
+import { AppError, ErrorCode, errorMessage } from '../../errors';
+import type { Logger } from '../../logging';
+import type { ProgressReporter } from '../../queue/job-progress';
+import type { KeyRing } from '../../engine/crypto/key-ring';
+import type { PostgresExecutor } from '../../engine/postgres/postgres-executor';
+import type { BackupReader } from '../backup-reader';
+import { decodeBackup } from './backup-decoder';
+import { DatabaseAdmin, TableStats } from './database-admin';
+import { previousDatabaseName, restoreDatabaseName } from './restore-names';
+import { stageProgress } from './restore-progress';
+
+export interface RestoreDatabaseDeps {
+  backups: BackupRepository;
+  reader: BackupReader;
+  keys: KeyRing;
+  executor: PostgresExecutor;
+  logger: Logger;
+  /** Takes the pre-restore backup of the live database; gets a progress callback (0..1). */
+  preRestoreBackup: (onFraction: (fraction: number) => void) => Promise<Backup>;
+  /** Records facts as the restore goes, so an interrupted run still says what it did. */
+  record: (facts: Record<string, unknown>) => Promise<void>;
+}
+
+export interface RestoreDatabaseRequest {
+  backupId: string;
+  executionId: string;
+  /** Restore into this database instead of replacing the live one. */
+  targetDatabase?: string;
+  /** Keep the replaced database as `<db>_pre_restore_<ts>` (default) or drop it. */
+  keepPrevious: boolean;
+  onProgress: ProgressReporter;
+  now?: Date;
+}
+
+export interface RestoreDatabaseResult {
+  database: string;
+  previousDatabase: string | null;
+  preRestoreBackupId: string | null;
+  stats: TableStats;
+}
+
+/** Checks everything that can be checked without touching any database. */
+export async function loadRestorableBackup(backups: BackupRepository, keys: KeyRing, backupId: string, type: Backup['type'] | undefined): Promise<Backup> {
+  const backup = await backups.findById(backupId);
+  if (!backup) throw AppError.notFound(ErrorCode.BackupNotFound, 'Backup not found');
+  if (type && backup.type !== type) throw AppError.badRequest(ErrorCode.ValidationFailed, `Backup ${backup.filename} is a ${backup.type} backup`);
+  if (!USABLE_BACKUP_STATUSES.includes(backup.status)) {
+    throw AppError.conflict(ErrorCode.BackupNotCompleted, `Backup ${backup.filename} is ${backup.status}; only completed backups can be restored`);
+  }
+  if (backup.encrypted && keys.size === 0) {
+    throw new AppError(ErrorCode.EncryptionKeyMissing, 'Encryption key not set: this backup is encrypted; set BACKUP_ENCRYPTION_KEY', { status: 409 });
+  }
+  return backup;
+}
+
+/**
+ * Restores a database backup without risk to the live database:
+ * validate → pre-restore backup → verify the whole file (decrypt + checksum)
+ * → load into a new database → check → swap (or rename into `targetDatabase`).
+ * Until the swap, the live database is never touched; a failed swap is rolled back.
+ */
+export async function restoreDatabase(deps: RestoreDatabaseDeps, request: RestoreDatabaseRequest): Promise<RestoreDatabaseResult> {
+  const progress = stageProgress(request.onProgress);
+  const now = request.now ?? new Date();
+  const admin = new DatabaseAdmin(deps.executor, deps.logger);
+  const live = deps.executor.database;
+  const target = request.targetDatabase ?? live;
+
+  progress('validating');
+  const backup = await loadRestorableBackup(deps.backups, deps.keys, request.backupId, 'database');
+  const recovered = await admin.recoverInterruptedSwap(live, `${live}_pre_restore_`);
+  if (recovered) deps.logger.warn(`Recovered from an interrupted restore: ${recovered}`);
+  await admin.dropAbandoned('restore', target);
+  const targetExists = (await admin.info(target)) !== null;
+  if (request.targetDatabase && targetExists) {
+    throw new AppError(ErrorCode.RestoreTargetExists, `Database ${target} already exists; choose a new name or drop it first`);
+  }
+
+  let preRestoreBackupId: string | null = null;
+  if (!request.targetDatabase && targetExists) {
+    progress('pre-restore-backup');
+    const pre = await deps.preRestoreBackup((f) => progress('pre-restore-backup', f));
+    preRestoreBackupId = pre.id;
+    await deps.record({ preRestoreBackupId });
+  }
+
+  progress('verifying');
+  const verifying = await deps.reader.open(backup);
+  await deps.record({ readFrom: verifying.target });
+  await pipeline(
+    decodeBackup(verifying.stream, backup, { keys: deps.keys, decompress: false, onStoredBytes: (b) => progress('verifying', b / verifying.sizeBytes, b, verifying.sizeBytes) }),
+    new Writable({ write: (_chunk, _enc, done) => done() }),
+  );
+
+  const incoming = restoreDatabaseName(target, now);
+  progress('loading');
+  await admin.createTemp(incoming, live, { purpose: 'restore', target, executionId: request.executionId, createdAt: now.toISOString() });
+  try {
+    const loading = await deps.reader.open(backup);
+    const sql = decodeBackup(loading.stream, backup, { keys: deps.keys, decompress: true, onStoredBytes: (b) => progress('loading', b / loading.sizeBytes, b, loading.sizeBytes) });
+    await deps.executor.apply(incoming, sql);
+
+    progress('checking');
+    const stats = await admin.tableStats(incoming);
+    if (stats.tables === 0) throw new AppError(ErrorCode.RestoreFailed, `The restored database has no tables; ${backup.filename} does not look like a Kanbu database dump`);
+    await deps.record({ tables: stats.tables, rows: stats.rows });
+
+    progress('swapping');
+    // Unmark first: once renamed into place it must never look like a leftover to clean up.
+    await admin.unmark(incoming);
+    let previousDatabase: string | null = null;
+    if (targetExists) {
+      previousDatabase = previousDatabaseName(live, now);
+      await deps.record({ swap: { live, incoming, previous: previousDatabase } });
+      await admin.swap(live, incoming, previousDatabase);
+      if (!request.keepPrevious) {
+        try {
+          await admin.drop(previousDatabase);
+          previousDatabase = null;
+        } catch (err) {
+          deps.logger.warn(`Restore succeeded, but the replaced database ${previousDatabase} could not be dropped: ${errorMessage(err)}`);
+        }
+      }
+    } else {
+      await admin.rename(incoming, target);
+    }
+    await deps.record({ database: target, previousDatabase });
+    progress('completed', 1);
+    deps.logger.info(`Restored ${backup.filename} into ${target}${previousDatabase ? `; the replaced database is kept as ${previousDatabase}` : ''}`);
+    return { database: target, previousDatabase, preRestoreBackupId, stats };
+  } catch (err) {
+    if ((await admin.info(incoming)) !== null) {
+      await admin.drop(incoming).catch((dropErr) => deps.logger.error(`Could not drop ${incoming}: ${errorMessage(dropErr)}`));
+    }
+    throw err;
+  }
+}

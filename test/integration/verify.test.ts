@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { takeBackup, waitForExecution } from '../helpers/flows';
+import { http } from '../helpers/http';
+import { createKanbuDatabase } from '../helpers/kanbu-fixture';
+import { databaseUrl, withPg } from '../helpers/services';
+import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+
+async function verify(stack: TestStack, backupId: string, body: unknown = {}) {
+  const res = await http('POST', `${stack.baseUrl}/api/backups/${backupId}/verify`, { token: ADMIN_KEY, body });
+  assert.equal(res.status, 202, res.text);
+  return waitForExecution(stack, res.body.executionId);
+}
+
+describe('verification', function () {
+  this.timeout(120_000);
+  let stack: TestStack;
+  let source: { name: string; url: string };
+
+  before(async () => {
+    source = await createKanbuDatabase(400);
+    stack = await startStack({ env: { DATABASE_URL: source.url, BACKUP_ENCRYPTION_KEY: 'verify test passphrase' }, workerQueues: ['backup', 'verify'] });
+  });
+  after(() => stack?.close());
+
+  it('records "verified" with the time after recomputing the checksum of the stored copy', async () => {
+    const backup = await takeBackup(stack);
+    assert.equal(backup.verificationStatus, 'pending');
+    const execution = await verify(stack, backup.id);
+    assert.equal(execution.status, 'completed', execution.error ?? '');
+    const after = await stack.runtime.backups.findById(backup.id);
+    assert.equal(after?.verificationStatus, 'verified');
+    assert.ok(after?.verifiedAt && after.verifiedAt.getTime() > Date.now() - 60_000);
+    assert.equal(after?.verificationDetails?.readFrom, 'local');
+  });
+
+  it('records "failed" with the reason for a corrupted copy, and fails the job without retrying', async () => {
+    const backup = await takeBackup(stack);
+    const handle = await open(join(stack.backupDir, backup.filename), 'r+');
+    await handle.write(Buffer.from([0x42]), 0, 1, 100);
+    await handle.close();
+    const execution = await verify(stack, backup.id);
+    assert.equal(execution.status, 'failed');
+    assert.equal(execution.attempts, 1);
+    assert.match(execution.error ?? '', /Verification of .* failed: Encrypted backup is corrupted/);
+    const after = await stack.runtime.backups.findById(backup.id);
+    assert.equal(after?.verificationStatus, 'failed');
+    assert.match(after?.verificationError ?? '', /failed authentication/);
+  });
+
+  it('a restore test loads the backup into a temporary database, records table and row counts, and drops it', async () => {
+    const backup = await takeBackup(stack);
+    const execution = await verify(stack, backup.id, { mode: 'restore-test' });
+    assert.equal(execution.status, 'completed', execution.error ?? '');
+    const after = await stack.runtime.backups.findById(backup.id);
+    const details = after?.verificationDetails as Record<string, any>;
+    assert.equal(details.mode, 'restore-test');
+    assert.equal(details.tables, 3);
+    assert.deepEqual(details.rows, { 'public.projects': 10, 'public.tasks': 400, 'public.users': 20 });
+    const left = await withPg(databaseUrl('postgres'), (c) => c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [details.database]));
+    assert.equal(left.rowCount, 0, 'the temporary database is dropped');
+  });
+
+  it('reports statistics and queues every pending backup', async () => {
+    await takeBackup(stack);
+    await takeBackup(stack);
+    const stats = await http('GET', `${stack.baseUrl}/api/backups/stats`, { token: ADMIN_KEY });
+    assert.equal(stats.status, 200);
+    assert.deepEqual(stats.body, { total: 5, verified: 2, pending: 2, failed: 1, noChecksum: 0 });
+    const queued = await http('POST', `${stack.baseUrl}/api/backups/verify-pending`, { token: ADMIN_KEY, body: {} });
+    assert.equal(queued.status, 202);
+    assert.equal(queued.body.queued, 2);
+    for (const job of queued.body.jobs) assert.equal((await waitForExecution(stack, job.executionId)).status, 'completed');
+    const afterAll = await http('GET', `${stack.baseUrl}/api/backups/stats`, { token: ADMIN_KEY });
+    assert.deepEqual(afterAll.body, { total: 5, verified: 4, pending: 0, failed: 1, noChecksum: 0 });
+  });
+
+  it('validates the mode', async () => {
+    const backup = (await stack.runtime.backups.list({ page: 1, pageSize: 1, sort: 'createdAt', order: 'DESC' })).items[0];
+    const res = await http('POST', `${stack.baseUrl}/api/backups/${backup.id}/verify`, { token: ADMIN_KEY, body: { mode: 'quick' } });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.code, 'VALIDATION_FAILED');
+  });
+});
