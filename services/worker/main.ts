@@ -8,6 +8,7 @@ import { createOutcomeListeners } from './notification-listener';
 import { PROCESSORS } from './processors';
 import { selectQueues } from './queue-selection';
 import { startSchedulerLoop } from './scheduler';
+import { reconcileVerifySchedule } from './verify-schedule';
 import { startWorkers } from './worker-pool';
 
 async function main(): Promise<void> {
@@ -21,6 +22,10 @@ async function main(): Promise<void> {
   if (queues.includes('notify')) {
     const alerts = await reconcileAlertSchedule(runtime.queues.get('notify'), config.BACKUP_ALERT_INTERVAL_MINUTES);
     logger.info(alerts === 'scheduled' ? `Alert evaluation every ${config.BACKUP_ALERT_INTERVAL_MINUTES} min` : 'Alert evaluation is off');
+  }
+  if (queues.includes('verify')) {
+    const verify = await reconcileVerifySchedule(runtime.queues.get('verify'), config.BACKUP_VERIFY_CRON, config.BACKUP_CRON_TIMEZONE, config.BACKUP_VERIFY_MODE);
+    if (verify === 'scheduled') logger.info(`Scheduled verification (${config.BACKUP_VERIFY_MODE}) of the newest backup: ${config.BACKUP_VERIFY_CRON}`);
   }
   logger.info(`Worker ${process.pid} consuming ${queues.join(', ')} (concurrency ${config.WORKER_CONCURRENCY})`);
 

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { registerDecorator, ValidationOptions } from 'class-validator';
+import { cronProblem } from '../domain/cron-schedule';
 
 const secretKeys = new Set<string>();
 
@@ -97,4 +98,17 @@ export function Doc(section: string, description: string): PropertyDecorator {
 
 export function envDocs(): readonly EnvDoc[] {
   return docs;
+}
+
+/** A cron expression that cron-parser (BullMQ's own parser) accepts. */
+export function IsCron(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) => {
+    registerDecorator({
+      name: 'isCron',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: 'must be a cron expression such as "0 4 * * 0"', ...options },
+      validator: { validate: (value: unknown) => typeof value === 'string' && cronProblem(value, 'UTC') === null },
+    });
+  };
 }

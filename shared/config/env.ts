@@ -1,5 +1,5 @@
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsTimeZone, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
-import { Doc, IntFromEnv, IsCsvOf, IsUrlWithProtocol, Secret } from './env-decorators';
+import { Doc, IntFromEnv, IsCron, IsCsvOf, IsUrlWithProtocol, Secret } from './env-decorators';
 
 export const STORAGE_KINDS = ['local', 'gdrive', 's3'] as const;
 export const PG_MODES = ['auto', 'direct', 'docker'] as const;
@@ -184,6 +184,14 @@ export class Env {
   @Doc('Restore', 'Seconds a restore confirmation token stays valid.')
   @IntFromEnv() @IsInt() @Min(1) @Max(3600)
   BACKUP_RESTORE_CONFIRM_TTL_SECONDS = 300;
+
+  @Doc('Restore', 'Cron expression (in BACKUP_CRON_TIMEZONE) to verify the newest database backup automatically. Unset: verification only on request.')
+  @IsOptional() @IsCron()
+  BACKUP_VERIFY_CRON?: string;
+
+  @Doc('Restore', 'What a scheduled verification does: `checksum` (decrypt and compare the SHA-256) or `restore-test` (also load it into a temporary database).')
+  @IsIn(['checksum', 'restore-test'])
+  BACKUP_VERIFY_MODE: 'checksum' | 'restore-test' = 'restore-test';
 
   @Doc('Restore', 'Server for deep verification (restore tests); unset: a temporary database on the server of DATABASE_URL.')
   @IsOptional() @IsUrlWithProtocol(POSTGRES_PROTOCOLS)

@@ -56,6 +56,7 @@ export type RestoreJobData = ExecutionRef &
 export type VerifyMode = 'checksum' | 'restore-test';
 
 export interface VerifyJobData extends ExecutionRef {
+  /** A backup id, or `latest`: the newest usable database backup when the job runs (scheduled verification). */
   backupId: string;
   mode: VerifyMode;
 }

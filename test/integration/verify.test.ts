@@ -6,6 +6,8 @@ import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { databaseUrl, withPg } from '../helpers/services';
 import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { reconcileVerifySchedule, VERIFY_SCHEDULER_ID } from '../../services/worker/verify-schedule';
+import { waitFor } from '../helpers/wait';
 
 async function verify(stack: TestStack, backupId: string, body: unknown = {}) {
   const res = await http('POST', `${stack.baseUrl}/api/backups/${backupId}/verify`, { token: ADMIN_KEY, body });
@@ -81,5 +83,23 @@ describe('verification', function () {
     const res = await http('POST', `${stack.baseUrl}/api/backups/${backup.id}/verify`, { token: ADMIN_KEY, body: { mode: 'quick' } });
     assert.equal(res.status, 400);
     assert.equal(res.body.error.code, 'VALIDATION_FAILED');
+  });
+
+  it('verifies the newest database backup on a schedule, and the schedule can be removed', async () => {
+    const newest = await takeBackup(stack);
+    const queue = stack.runtime.queues.get('verify');
+    assert.equal(await reconcileVerifySchedule(queue, '* * * * * *', 'UTC', 'checksum'), 'scheduled');
+    assert.equal(await reconcileVerifySchedule(queue, '* * * * * *', 'UTC', 'checksum'), 'scheduled', 'idempotent');
+    assert.equal((await queue.getJobSchedulers()).length, 1);
+    const verified = await waitFor(async () => {
+      const b = await stack.runtime.backups.findById(newest.id);
+      return b?.verificationStatus === 'verified' ? b : undefined;
+    }, 'the scheduled verification of the newest backup');
+    assert.equal(verified.verificationDetails?.mode, 'checksum');
+    const runs = await stack.runtime.executions.list({ page: 1, pageSize: 5, kind: 'verify' });
+    assert.equal(runs.items[0].trigger, 'schedule');
+    assert.equal(runs.items[0].backupId, newest.id);
+    assert.equal(await reconcileVerifySchedule(queue, undefined, 'UTC', 'checksum'), 'removed');
+    assert.equal(await queue.getJobScheduler(VERIFY_SCHEDULER_ID), undefined);
   });
 });

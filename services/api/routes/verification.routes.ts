@@ -12,7 +12,9 @@ export function verificationRoutes(runtime: Runtime): Router {
   const router = Router();
 
   router.get('/stats', async (_req, res) => {
-    res.json(await runtime.backups.verificationStats());
+    const counts = Object.fromEntries((await runtime.stats.verificationCounts()).map((c) => [c.key, c.count]));
+    const [verified, pending, failed, noChecksum] = [counts.verified ?? 0, counts.pending ?? 0, counts.failed ?? 0, counts.no_checksum ?? 0];
+    res.json({ total: verified + pending + failed + noChecksum, verified, pending, failed, noChecksum });
   });
 
   router.post('/verify-pending', async (req, res) => {

@@ -4,13 +4,24 @@ import { verifyBackup } from '../../../shared/jobs/verify-backup';
 import type { VerifyJobData } from '../../../shared/queue/job-payloads';
 import type { Runtime } from '../../../shared/runtime/runtime';
 import type { JobContext, JobHandler } from '../job-runner';
+import { LATEST_BACKUP } from '../verify-schedule';
 
 export function verifyProcessor(runtime: Runtime): JobHandler<VerifyJobData> {
   return async (job: Job<VerifyJobData>, ctx: JobContext) => {
-    await runtime.executions.linkBackup(ctx.execution.id, job.data.backupId);
+    let backupId = job.data.backupId;
+    if (backupId === LATEST_BACKUP) {
+      const [latest] = await runtime.stats.recentSuccessful('database', 1);
+      if (!latest) {
+        await runtime.executions.mergeDetails(ctx.execution.id, { skipped: 'no_backup' });
+        ctx.logger.info('Scheduled verification: there is no completed database backup yet');
+        return { skipped: 'no_backup' };
+      }
+      backupId = latest.id;
+    }
+    await runtime.executions.linkBackup(ctx.execution.id, backupId);
     const result = await verifyBackup(
       { backups: runtime.backups, reader: runtime.reader, keys: runtime.keys, executor: () => createVerifyExecutor(runtime.config), logger: ctx.logger },
-      { backupId: job.data.backupId, executionId: ctx.execution.id, mode: job.data.mode, onProgress: ctx.progress },
+      { backupId, executionId: ctx.execution.id, mode: job.data.mode, onProgress: ctx.progress },
     );
     await runtime.executions.mergeDetails(ctx.execution.id, { mode: job.data.mode, ...result });
     return result;

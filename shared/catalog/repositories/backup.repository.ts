@@ -15,14 +15,6 @@ export interface CompletedBackupFacts {
   error?: string | null;
 }
 
-export interface VerificationStats {
-  total: number;
-  verified: number;
-  pending: number;
-  failed: number;
-  noChecksum: number;
-}
-
 export type BackupSortField = 'createdAt' | 'sizeBytes';
 
 export interface BackupQuery extends PageRequest {
@@ -75,23 +67,6 @@ export class BackupRepository {
     backup.verificationDetails = result.details ?? null;
     backup.verifiedAt = new Date();
     await this.repo.save(backup);
-  }
-
-  /** Verification state of the backups that can be restored. */
-  async verificationStats(): Promise<VerificationStats> {
-    const rows = await this.repo
-      .createQueryBuilder('b')
-      .select('b.verification_status', 'status')
-      .addSelect('count(*)::int', 'count')
-      .where('b.status IN (:...usable)', { usable: [...USABLE_BACKUP_STATUSES] })
-      .groupBy('b.verification_status')
-      .getRawMany<{ status: VerificationStatus; count: number }>();
-    const by = Object.fromEntries(rows.map((r) => [r.status, r.count])) as Partial<Record<VerificationStatus, number>>;
-    const verified = by.verified ?? 0;
-    const pending = by.pending ?? 0;
-    const failed = by.failed ?? 0;
-    const noChecksum = by.no_checksum ?? 0;
-    return { total: verified + pending + failed + noChecksum, verified, pending, failed, noChecksum };
   }
 
   /** Usable backups that were never verified, oldest first. */
