@@ -53,7 +53,12 @@ export class LocalStorage implements StorageBackend {
         return { sizeBytes: stream.bytesWritten };
       },
       abort: async () => {
-        stream.destroy();
+        // The file is opened asynchronously: unlinking before it is closed could run before it even exists.
+        if (!stream.closed) {
+          const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+          stream.destroy();
+          await closed;
+        }
         await removeTemp();
       },
     };
@@ -104,6 +109,24 @@ export class LocalStorage implements StorageBackend {
       totalBytes: fs.blocks * fs.bsize,
       objectCount: objects.length,
     };
+  }
+
+  async removeStaleWrites(olderThan: Date): Promise<number> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.root);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw err;
+    }
+    let removed = 0;
+    for (const entry of entries.filter((e) => e.startsWith(PARTIAL_PREFIX))) {
+      const path = join(this.root, entry);
+      const s = await stat(path).catch(() => null);
+      if (!s?.isFile() || s.mtime >= olderThan) continue;
+      await unlink(path).then(() => removed++, () => undefined);
+    }
+    return removed;
   }
 
   async check(): Promise<void> {
