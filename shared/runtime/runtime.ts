@@ -5,8 +5,9 @@ import { createCatalogDataSource } from '../catalog/data-source';
 import { BackupCopyRepository, BackupRepository, ExecutionRepository } from '../catalog/repositories';
 import { KeyRing } from '../engine/crypto/key-ring';
 import { createSourceFactory, SourceFactory } from '../engine/sources/source-factory';
-import { createStorage } from '../engine/storage/storage-factory';
+import { createStorageTargets } from '../engine/storage/storage-factory';
 import type { StorageBackend } from '../engine/storage/storage-backend';
+import type { StorageTargets } from '../engine/storage/storage-targets';
 import { BackupReader } from '../jobs/backup-reader';
 import { EnqueueDeps } from '../queue/enqueue';
 import { QueueRegistry } from '../queue/queue-registry';
@@ -24,7 +25,10 @@ export interface Runtime {
   backups: BackupRepository;
   copies: BackupCopyRepository;
   executions: ExecutionRepository;
+  /** The primary target (`targets.primary`). */
   storage: StorageBackend;
+  /** The primary and every replica (BACKUP_STORAGE, BACKUP_REPLICAS). */
+  targets: StorageTargets;
   reader: BackupReader;
   keys: KeyRing;
   sources: SourceFactory;
@@ -38,18 +42,21 @@ export async function createRuntime(config: Config, role: 'api' | 'worker'): Pro
   const redis = createRedisConnection(config.REDIS_URL, role);
   const queues = new QueueRegistry(redis, config.BACKUP_QUEUE_PREFIX);
   const executions = new ExecutionRepository(dataSource);
-  const storage = createStorage(config);
+  const targets = createStorageTargets(config);
+  const copies = new BackupCopyRepository(dataSource);
+  const keys = KeyRing.fromConfig(config.BACKUP_ENCRYPTION_KEY, config.BACKUP_ENCRYPTION_OLD_KEYS);
   return {
     config,
     dataSource,
     redis,
     queues,
     backups: new BackupRepository(dataSource),
-    copies: new BackupCopyRepository(dataSource),
+    copies,
     executions,
-    storage,
-    reader: new BackupReader(storage),
-    keys: KeyRing.fromConfig(config.BACKUP_ENCRYPTION_KEY, config.BACKUP_ENCRYPTION_OLD_KEYS),
+    storage: targets.primary,
+    targets,
+    reader: new BackupReader(targets, { keys, copies }),
+    keys,
     sources: createSourceFactory(config),
     enqueueDeps: { queues, executions, attempts: config.BACKUP_JOB_ATTEMPTS },
     async close() {

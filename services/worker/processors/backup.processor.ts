@@ -10,7 +10,9 @@ export function backupProcessor(runtime: Runtime): JobHandler<BackupJobData> {
       {
         backups: runtime.backups,
         copies: runtime.copies,
-        storage: runtime.storage,
+        storage: runtime.targets.primary,
+        replicas: runtime.targets.replicas,
+        requireAllCopies: runtime.config.BACKUP_REQUIRE_ALL_COPIES,
         sources: runtime.sources,
         keys: runtime.keys,
         compression: 'gzip',
@@ -26,6 +28,6 @@ export function backupProcessor(runtime: Runtime): JobHandler<BackupJobData> {
         onReserved: (reserved) => runtime.executions.linkBackup(ctx.execution.id, reserved.id),
       },
     );
-    return { backupId: backup.id, filename: backup.filename, sizeBytes: backup.sizeBytes, checksum: backup.checksum };
+    return { backupId: backup.id, filename: backup.filename, status: backup.status, sizeBytes: backup.sizeBytes, checksum: backup.checksum, warnings: backup.error };
   };
 }
