@@ -8,6 +8,7 @@ import { BULL_BOARD_PATH, bullBoardRouter } from './routes/bull-board.routes';
 import { executionRoutes } from './routes/executions.routes';
 import { healthRoutes } from './routes/health.routes';
 import { jobRoutes } from './routes/jobs.routes';
+import { storageRoutes } from './routes/storage.routes';
 import { triggerRoutes } from './routes/trigger.routes';
 
 /** Builds the HTTP app without listening, so tests and main.ts share it. */
@@ -30,6 +31,7 @@ export function createApp(runtime: Runtime): Express {
   app.use('/api/backups', admin, json, backupRoutes(runtime));
   app.use('/api/executions', admin, executionRoutes(runtime));
   app.use('/api/jobs', admin, jobRoutes(runtime));
+  app.use('/api/storage', admin, storageRoutes(runtime));
 
   app.use(BULL_BOARD_PATH, requireBasic(() => runtime.config.BACKUP_ADMIN_API_KEY, 'Kanbu Backup'), bullBoardRouter(runtime.queues));
 
