@@ -150,7 +150,7 @@ export class Env {
   @IsOptional() @Matches(/^[A-Z][A-Z0-9_]*$/, { message: 'must be an S3 storage class such as STANDARD_IA' })
   BACKUP_S3_STORAGE_CLASS?: string;
 
-  @Doc('Storage', 'Multipart upload part size in MiB (5 to 5120). Memory per S3 write is about 5 parts; a backup may have at most 10,000 parts.')
+  @Doc('Storage', 'Multipart upload part size in MiB (5 to 5120). Each S3 target holds a few parts in memory while it writes (about 100 MiB at the default); a backup may have at most 10,000 parts (80 GB at 8 MiB).')
   @IntFromEnv() @IsInt() @Min(5) @Max(5120)
   BACKUP_S3_PART_SIZE_MB = 8;
 

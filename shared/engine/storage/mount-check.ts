@@ -34,9 +34,9 @@ async function probe(path: string, requirements: MountRequirements): Promise<str
   }
   if (!own.isDirectory()) return 'it is not a directory';
   if (requirements.mountPoint) {
+    // `/` is its own parent, so it never counts as a mount point either.
     const parent = await stat(dirname(path));
-    const isRoot = parent.ino === own.ino && parent.dev === own.dev;
-    if (isRoot || parent.dev === own.dev) return 'it is not a mount point (it is on the same filesystem as its parent directory)';
+    if (parent.dev === own.dev) return 'it is not a mount point (it is on the same filesystem as its parent directory)';
   }
   if (requirements.writable) {
     try {
