@@ -9,6 +9,7 @@ export function presentCopy(copy: BackupCopy) {
   return {
     target: copy.target,
     isPrimary: copy.isPrimary,
+    location: copy.location,
     status: copy.status,
     sizeBytes: copy.sizeBytes,
     checkedAt: copy.checkedAt,

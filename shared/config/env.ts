@@ -1,14 +1,16 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsTimeZone, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
-import { Doc, IntFromEnv, IsCron, IsCsvOf, IsUrlWithProtocol, Secret } from './env-decorators';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsTimeZone, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { BoolFromEnv, Doc, IntFromEnv, IsCron, IsCsvOf, IsUrlWithProtocol, Secret } from './env-decorators';
+import { IsReplicaList, STORAGE_KINDS, StorageKind, usesUnnamedTarget } from './storage-target-spec';
+import type { StorageTargetSpec } from './storage-target-spec';
 
-export const STORAGE_KINDS = ['local', 'gdrive', 's3'] as const;
+export { STORAGE_KINDS };
+export type { StorageKind };
 export const PG_MODES = ['auto', 'direct', 'docker'] as const;
 export const SCHEDULER_MODES = ['internal', 'external', 'both'] as const;
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 export const QUEUE_CHOICES = ['all', 'backup', 'restore', 'verify', 'prune', 'notify'] as const;
 export const HEARTBEAT_METHODS = ['GET', 'POST'] as const;
 
-export type StorageKind = (typeof STORAGE_KINDS)[number];
 export type PgMode = (typeof PG_MODES)[number];
 export type SchedulerMode = (typeof SCHEDULER_MODES)[number];
 
@@ -113,9 +115,69 @@ export class Env {
   @IsString() @IsNotEmpty()
   BACKUP_LOCAL_PATH = '/data/backups';
 
-  @Doc('Storage', 'Mounted Google Drive directory (rclone mount) of the `gdrive` target.')
-  @ValidateIf((env: Env) => env.BACKUP_STORAGE === 'gdrive') @IsString() @IsNotEmpty()
+  @Doc('Storage', 'Mount point of the Google Drive folder of the `gdrive` target (e.g. `rclone mount gdrive:kanbu-backups /mnt/gdrive/kanbu-backups`). It is never created: a missing or unmounted path is refused.')
+  @ValidateIf((env: Env) => usesUnnamedTarget(env, 'gdrive')) @IsString() @IsNotEmpty()
   BACKUP_GDRIVE_PATH = '/mnt/gdrive/kanbu-backups';
+
+  @Doc('Storage', '`true`: refuse BACKUP_GDRIVE_PATH unless it is a mount point (another filesystem than its parent), so an absent rclone mount never fills the local disk. `false` only for a Drive folder synced by other means.')
+  @BoolFromEnv() @IsBoolean()
+  BACKUP_GDRIVE_REQUIRE_MOUNT = true;
+
+  @Doc('Storage', 'Further targets each backup is also written to, in the same pass (3-2-1): a comma list of `local`, `gdrive`, `s3` or named targets `kind:name`, e.g. `s3:us,gdrive`. A named target reads its own variables, the kind\'s with the upper-cased name inserted: `s3:us` → `BACKUP_S3_US_BUCKET`, `BACKUP_S3_US_REGION`, …; `local:offsite` → `BACKUP_LOCAL_OFFSITE_PATH`. Nothing is inherited from the unnamed variables.')
+  @IsOptional() @IsReplicaList()
+  BACKUP_REPLICAS?: string;
+
+  @Doc('Storage', '`false`: a backup is `completed` when the primary copy succeeded and `completed_with_warnings` when a replica failed. `true`: any failed copy fails the backup (and its other copies are removed).')
+  @BoolFromEnv() @IsBoolean()
+  BACKUP_REQUIRE_ALL_COPIES = false;
+
+  @Doc('Storage', 'Bucket of the `s3` target.')
+  @ValidateIf((env: Env) => usesUnnamedTarget(env, 's3')) @IsString() @IsNotEmpty()
+  BACKUP_S3_BUCKET?: string;
+
+  @Doc('Storage', 'Region of the `s3` bucket.')
+  @IsString() @IsNotEmpty()
+  BACKUP_S3_REGION = 'us-east-1';
+
+  @Doc('Storage', 'Endpoint of an S3-compatible service (MinIO, Backblaze B2, …), e.g. `https://s3.eu-central-003.backblazeb2.com`. Unset: AWS S3.')
+  @IsOptional() @IsUrlWithProtocol(['http', 'https'])
+  BACKUP_S3_ENDPOINT?: string;
+
+  @Doc('Storage', 'Key prefix (folder) of the backups inside the bucket, e.g. `kanbu/prod`.')
+  @IsOptional() @Matches(/^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/, { message: 'may contain only letters, digits, ".", "_", "-" and "/" between names' })
+  BACKUP_S3_PREFIX?: string;
+
+  @Doc('Storage', '`true` for path-style URLs (`endpoint/bucket/key`), which MinIO and most self-hosted services need.')
+  @BoolFromEnv() @IsBoolean()
+  BACKUP_S3_FORCE_PATH_STYLE = false;
+
+  @Doc('Storage', 'Server-side encryption of stored objects: `AES256` or `aws:kms`. Unset: the bucket default.')
+  @IsOptional() @IsIn(['AES256', 'aws:kms', 'aws:kms:dsse'])
+  BACKUP_S3_SSE?: string;
+
+  @Doc('Storage', 'KMS key id or ARN when BACKUP_S3_SSE is `aws:kms`. Unset: the account\'s default KMS key.')
+  @IsOptional() @IsString()
+  BACKUP_S3_SSE_KMS_KEY_ID?: string;
+
+  @Doc('Storage', 'Storage class of stored backups, e.g. `STANDARD_IA` or `GLACIER_IR`. Classes that need a restore before reading (GLACIER, DEEP_ARCHIVE) make download, verify and restore fail over to another copy.')
+  @IsOptional() @Matches(/^[A-Z][A-Z0-9_]*$/, { message: 'must be an S3 storage class such as STANDARD_IA' })
+  BACKUP_S3_STORAGE_CLASS?: string;
+
+  @Doc('Storage', 'Multipart upload part size in MiB (5 to 5120). Each S3 target holds a few parts in memory while it writes (about 100 MiB at the default); a backup may have at most 10,000 parts (80 GB at 8 MiB).')
+  @IntFromEnv() @IsInt() @Min(5) @Max(5120)
+  BACKUP_S3_PART_SIZE_MB = 8;
+
+  @Doc('Storage', 'Access key id of the `s3` target. Unset: the AWS SDK default chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, instance or pod role).')
+  @Secret()
+  @ValidateIf((env: Env) => env.BACKUP_S3_ACCESS_KEY_ID !== undefined || env.BACKUP_S3_SECRET_ACCESS_KEY !== undefined)
+  @IsString({ message: 'must be set together with BACKUP_S3_SECRET_ACCESS_KEY' })
+  BACKUP_S3_ACCESS_KEY_ID?: string;
+
+  @Doc('Storage', 'Secret access key belonging to BACKUP_S3_ACCESS_KEY_ID.')
+  @Secret()
+  @ValidateIf((env: Env) => env.BACKUP_S3_ACCESS_KEY_ID !== undefined || env.BACKUP_S3_SECRET_ACCESS_KEY !== undefined)
+  @IsString({ message: 'must be set together with BACKUP_S3_ACCESS_KEY_ID' })
+  BACKUP_S3_SECRET_ACCESS_KEY?: string;
 
   @Doc('Pipeline', 'Encrypts new backups: 64 hex characters (a raw 256-bit key) or a passphrase (PBKDF2-SHA256). Unset: backups are not encrypted.')
   @Secret() @IsOptional() @IsString() @MinLength(8, { message: 'must be at least 8 characters long (or 64 hex characters)' })
@@ -198,4 +260,13 @@ export class Env {
   BACKUP_VERIFY_DATABASE_URL?: string;
 }
 
-export type Config = Readonly<Env>;
+/** A storage target with its settings: the variables of its kind, read under their unnamed names. */
+export interface StorageTargetConfig extends StorageTargetSpec {
+  primary: boolean;
+  settings: Readonly<Env>;
+}
+
+export type Config = Readonly<Env> & {
+  /** Primary first, then the replicas; derived by loadConfig (not enumerable, so never printed with the variables). */
+  readonly storageTargets: readonly StorageTargetConfig[];
+};

@@ -28,5 +28,10 @@ export type ExecutionKind = (typeof EXECUTION_KINDS)[number];
 export const EXECUTION_STATUSES = ['queued', 'running', 'retrying', 'completed', 'failed'] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
-export const COPY_STATUSES = ['writing', 'completed', 'failed', 'deleted'] as const;
+/**
+ * A copy is `completed` when written (and, once read with verification, when its
+ * checksum matched); `missing` or `corrupt` when a read found it gone or failing
+ * its checksum; `delete_failed` when deleting it did not work (it still exists).
+ */
+export const COPY_STATUSES = ['writing', 'completed', 'failed', 'deleted', 'missing', 'corrupt', 'delete_failed'] as const;
 export type CopyStatus = (typeof COPY_STATUSES)[number];

@@ -21,6 +21,7 @@ export enum ErrorCode {
   InvalidConfig = 'INVALID_CONFIG',
   InvalidStorageName = 'INVALID_STORAGE_NAME',
   StorageUnavailable = 'STORAGE_UNAVAILABLE',
+  BackupDeleteIncomplete = 'BACKUP_DELETE_INCOMPLETE',
   SourceFailed = 'SOURCE_FAILED',
   DatabaseUrlMissing = 'DATABASE_URL_MISSING',
   EncryptionKeyMissing = 'ENCRYPTION_KEY_MISSING',

@@ -1,22 +1,151 @@
 import type { Readable } from 'node:stream';
-import type { Backup } from '../catalog/entities';
-import { AppError, ErrorCode } from '../errors';
-import type { StorageBackend } from '../engine/storage/storage-backend';
+import type { Backup, BackupCopy } from '../catalog/entities';
+import type { CopyCheckStatus } from '../catalog/repositories';
+import type { CopyStatus } from '../domain/types';
+import { AppError, ErrorCode, errorMessage, isAppError } from '../errors';
+import { createLogger } from '../logging';
+import type { KeyRing } from '../engine/crypto/key-ring';
+import type { StorageTargets } from '../engine/storage/storage-targets';
+import { checksumOfStored } from '../engine/stored-checksum';
+import { BackupWithCopies, copiesOf, CopyRef } from './backup-copies';
+
+const logger = createLogger('Storage');
+
+export type ReadableBackup = BackupWithCopies & Pick<Backup, 'checksum' | 'encrypted'>;
+
+export interface OpenOptions {
+  /**
+   * Re-compute each copy's SHA-256 (decrypting if needed) before handing out its
+   * bytes, and skip a copy that fails. Costs one extra full read; restore and
+   * verify want it, so that nothing unchecked reaches them.
+   */
+  verify?: boolean;
+  /** Stored bytes read so far by the verification, out of the copy's size. */
+  onVerifyProgress?: (bytes: number, totalBytes: number) => void;
+}
+
+export interface SkippedCopy {
+  target: string;
+  reason: 'missing' | 'corrupt' | 'unreachable' | 'not_configured';
+  error: string;
+}
 
 export interface OpenedBackup {
   stream: Readable;
   /** The storage target the bytes come from. */
   target: string;
+  /** False when a replica is used because the primary copy was not usable. */
+  primary: boolean;
   sizeBytes: number;
+  /** True when this copy's checksum was re-computed and matched before the stream was opened. */
+  verified: boolean;
+  /** Copies tried before this one, and why they were not used. */
+  skipped: SkippedCopy[];
 }
 
-/** Opens the stored bytes of a backup for download, verification and restore. */
-export class BackupReader {
-  constructor(private readonly storage: StorageBackend) {}
+/** Where the reader records what it found (the catalog's backup_copy rows). */
+export interface CopyCheckRecorder {
+  forBackup(backupId: string): Promise<BackupCopy[]>;
+  recordCheck(id: string, status: CopyCheckStatus, error: string | null): Promise<void>;
+}
 
-  async open(backup: Pick<Backup, 'filename'>): Promise<OpenedBackup> {
-    const stored = await this.storage.stat(backup.filename);
-    if (!stored) throw AppError.notFound(ErrorCode.BackupFileNotFound, `Backup file not found: ${backup.filename} is not in ${this.storage.location}`);
-    return { stream: await this.storage.openRead(backup.filename), target: this.storage.name, sizeBytes: stored.sizeBytes };
+const READ_ORDER: Partial<Record<CopyStatus, number>> = { completed: 0, delete_failed: 1, missing: 2, corrupt: 3 };
+const KEY_ERRORS: readonly string[] = [ErrorCode.EncryptionKeyMissing, ErrorCode.WrongEncryptionKey];
+
+/** Copies worth trying, best first: completed ones (primary first), then those a read found gone, then corrupt ones when verifying. */
+function readOrder(copies: CopyRef[], verify: boolean): CopyRef[] {
+  return copies
+    .filter((c) => READ_ORDER[c.status] !== undefined && (verify || c.status !== 'corrupt'))
+    .sort((a, b) => READ_ORDER[a.status]! - READ_ORDER[b.status]! || Number(b.isPrimary) - Number(a.isPrimary));
+}
+
+function noUsableCopy(filename: string, skipped: SkippedCopy[]): AppError {
+  const summary = skipped.map((s) => `${s.target}: ${s.reason} (${s.error})`).join('; ') || 'no stored copy is recorded';
+  const details = { copies: skipped };
+  if (skipped.some((s) => s.reason === 'unreachable')) {
+    return new AppError(ErrorCode.StorageUnavailable, `No copy of ${filename} can be read right now: ${summary}`, { status: 503, retryable: true, details });
+  }
+  if (skipped.some((s) => s.reason === 'corrupt')) {
+    return new AppError(ErrorCode.ChecksumMismatch, `Checksum mismatch: every copy of ${filename} fails its checksum: ${summary}`, { status: 422, details });
+  }
+  return new AppError(ErrorCode.BackupFileNotFound, `Backup file not found: no copy of ${filename} is left (${summary})`, { status: 404, details });
+}
+
+/**
+ * Opens the stored bytes of a backup for download, verification and restore.
+ * Tries the primary copy first and falls back to a replica when a copy is
+ * missing, has the wrong size or (with `verify`) fails its checksum; the result
+ * says which copy was used and why others were skipped, and the catalog records
+ * what was found.
+ */
+export class BackupReader {
+  constructor(private readonly targets: StorageTargets, private readonly options: { keys: KeyRing; copies?: CopyCheckRecorder }) {}
+
+  async open(backup: ReadableBackup, options: OpenOptions = {}): Promise<OpenedBackup> {
+    const verify = options.verify ?? false;
+    const rows = backup.copies ?? (await this.options.copies?.forBackup(backup.id)) ?? [];
+    const skipped: SkippedCopy[] = [];
+    for (const copy of readOrder(copiesOf(backup, rows), verify)) {
+      const result = await this.tryCopy(backup, copy, verify, options.onVerifyProgress);
+      if ('stream' in result) {
+        if (skipped.length > 0) logger.warn(`Reading ${backup.filename} from ${copy.target}: ${skipped.map((s) => `${s.target} ${s.reason}`).join(', ')}`);
+        return { ...result, skipped };
+      }
+      skipped.push(result);
+      if (result.reason === 'missing' || result.reason === 'corrupt') await this.record(copy, result.reason, result.error);
+    }
+    throw noUsableCopy(backup.filename, skipped);
+  }
+
+  private async tryCopy(
+    backup: ReadableBackup,
+    copy: CopyRef,
+    verify: boolean,
+    onVerifyProgress?: OpenOptions['onVerifyProgress'],
+  ): Promise<Omit<OpenedBackup, 'skipped'> | SkippedCopy> {
+    const skip = (reason: SkippedCopy['reason'], error: string): SkippedCopy => ({ target: copy.target, reason, error });
+    const storage = this.targets.get(copy.target);
+    if (!storage) return skip('not_configured', `storage target ${copy.target} is not configured`);
+    let stored;
+    try {
+      stored = await storage.stat(copy.location);
+    } catch (err) {
+      return skip('unreachable', errorMessage(err));
+    }
+    if (!stored) return skip('missing', `${copy.location} is not in ${storage.location}`);
+    const expected = copy.sizeBytes ?? (copy.isPrimary ? backup.sizeBytes : null);
+    if (expected !== null && stored.sizeBytes !== expected) return skip('corrupt', `it has ${stored.sizeBytes} bytes, the catalog says ${expected}`);
+    const verified = verify && backup.checksum !== null;
+    if (verified) {
+      const onBytes = onVerifyProgress && ((bytes: number) => onVerifyProgress(bytes, stored.sizeBytes));
+      const problem = await this.checksumProblem(backup, copy, storage.openRead(copy.location), onBytes);
+      if (problem) return problem;
+      await this.record(copy, 'completed', null);
+    }
+    try {
+      return { stream: await storage.openRead(copy.location), target: copy.target, primary: copy.isPrimary, sizeBytes: stored.sizeBytes, verified };
+    } catch (err) {
+      return skip('unreachable', errorMessage(err));
+    }
+  }
+
+  private async checksumProblem(backup: ReadableBackup, copy: CopyRef, opening: Promise<Readable>, onBytes?: (bytes: number) => void): Promise<SkippedCopy | null> {
+    try {
+      const actual = await checksumOfStored(await opening, { encrypted: backup.encrypted, keys: this.options.keys, onBytes });
+      if (actual === backup.checksum) return null;
+      return { target: copy.target, reason: 'corrupt', error: `its SHA-256 is ${actual}, the catalog says ${backup.checksum}` };
+    } catch (err) {
+      // Without the key no copy can be checked: say so instead of calling every copy corrupt.
+      if (isAppError(err) && KEY_ERRORS.includes(err.code)) {
+        throw new AppError(err.code, `Cannot verify ${backup.filename}: ${err.message}`, { status: 409, cause: err });
+      }
+      const reason = isAppError(err) && err.code === ErrorCode.CorruptBackup ? 'corrupt' : 'unreachable';
+      return { target: copy.target, reason, error: errorMessage(err) };
+    }
+  }
+
+  private async record(copy: CopyRef, status: CopyCheckStatus, error: string | null): Promise<void> {
+    if (!copy.id || !this.options.copies) return;
+    await this.options.copies.recordCheck(copy.id, status, error).catch((err) => logger.warn(`Could not record the check of ${copy.target}: ${errorMessage(err)}`));
   }
 }

@@ -1,4 +1,4 @@
-import type { Backup } from '../catalog/entities';
+import type { Backup, BackupCopy } from '../catalog/entities';
 import type { BackupCopyRepository, BackupRepository } from '../catalog/repositories';
 import { isUniqueViolation } from '../catalog/unique-violation';
 import type { BackupPurpose, BackupType, Compression, Trigger } from '../domain/types';
@@ -10,13 +10,19 @@ import { runCreatePipeline } from '../engine/backup-pipeline';
 import { createEncryptStream } from '../engine/crypto/encrypt-stream';
 import type { KeyRing } from '../engine/crypto/key-ring';
 import type { SourceFactory } from '../engine/sources/source-factory';
+import { CopyOutcome, openReplicatedWriter, ReplicatedWriter } from '../engine/storage/replicated-writer';
 import type { StorageBackend } from '../engine/storage/storage-backend';
 import { createCompressor } from '../engine/transforms/compression';
 
 export interface CreateBackupDeps {
   backups: BackupRepository;
   copies: BackupCopyRepository;
+  /** The primary target. */
   storage: StorageBackend;
+  /** Further targets written in the same pass (BACKUP_REPLICAS). */
+  replicas?: readonly StorageBackend[];
+  /** BACKUP_REQUIRE_ALL_COPIES: any failed copy fails the backup. */
+  requireAllCopies?: boolean;
   sources: SourceFactory;
   keys: KeyRing;
   compression: Compression;
@@ -64,23 +70,51 @@ async function reserveBackupRow(deps: CreateBackupDeps, request: CreateBackupReq
   throw new Error(`Could not find a free backup file name for ${request.type} at ${at.toISOString()}`);
 }
 
+/** Copy rows get their own outcome: their own error, or why the backup as a whole did not keep them. */
+async function recordCopies(deps: CreateBackupDeps, rows: BackupCopy[], outcomes: CopyOutcome[], backupError?: string): Promise<void> {
+  await Promise.all(rows.map((row) => {
+    const outcome = outcomes.find((o) => o.target === row.target);
+    if (outcome?.state === 'committed') return deps.copies.markCompleted(row.id, outcome.sizeBytes!);
+    if (outcome?.error) return deps.copies.markFailed(row.id, outcome.error);
+    return deps.copies.markFailed(row.id, row.isPrimary ? backupError ?? 'not written' : `Not kept: the backup failed (${backupError})`);
+  }));
+}
+
+function copyWarnings(outcomes: CopyOutcome[]): string | null {
+  const failed = outcomes.filter((o) => o.state !== 'committed');
+  return failed.length ? failed.map((o) => `Copy to ${o.target} failed: ${o.error ?? o.state}`).join('; ') : null;
+}
+
 /**
  * Takes one backup: reserves its catalog row, streams source → gzip → SHA-256 →
- * AES-256-GCM → storage, then records the facts. On any failure the partial
- * write is removed, the row says `failed` with the reason, and the error is rethrown.
+ * AES-256-GCM → every storage target at once (primary and replicas, one pass),
+ * then records the facts: `completed`, or `completed_with_warnings` when a
+ * replica failed. On failure of the primary (or of any copy with
+ * requireAllCopies) no copy is kept, the row says `failed` with the reason, and
+ * the error is rethrown.
  */
 export async function createBackup(deps: CreateBackupDeps, request: CreateBackupRequest): Promise<Backup> {
   const startedAt = new Date();
   const progress = request.onProgress ?? (() => undefined);
   const backup = await reserveBackupRow(deps, request, startedAt);
   await request.onReserved?.(backup);
-  const copy = await deps.copies.startWriting({ backupId: backup.id, target: deps.storage.name, location: backup.filename, isPrimary: true });
-  deps.logger.info(`Starting ${request.type} backup ${backup.filename} → ${deps.storage.location}`);
+  const targets = [deps.storage, ...(deps.replicas ?? [])];
+  const rows: BackupCopy[] = [];
+  // One after the other, so the rows' order is the configured order (primary first).
+  for (const [i, target] of targets.entries()) {
+    rows.push(await deps.copies.startWriting({ backupId: backup.id, target: target.name, location: backup.filename, isPrimary: i === 0 }));
+  }
+  deps.logger.info(`Starting ${request.type} backup ${backup.filename} → ${targets.map((t) => t.location).join(', ')}`);
   progress({ stage: 'starting', percent: 0 });
+  let writer: ReplicatedWriter | undefined;
   try {
     const encryptor = deps.keys.current ? await createEncryptStream(deps.keys.current) : undefined;
     const source = await deps.sources(request.type).open();
-    const writer = await deps.storage.createWriter(backup.filename).catch((err) => {
+    writer = await openReplicatedWriter(targets, backup.filename, {
+      requireAll: deps.requireAllCopies ?? false,
+      onCopyFailed: (target, err) => deps.logger.warn(`Copy of ${backup.filename} to ${target} failed: ${errorMessage(err)}`),
+      onCommitting: () => progress({ stage: 'storing', percent: 96 }),
+    }).catch((err) => {
       source.stream.destroy();
       throw err;
     });
@@ -95,20 +129,25 @@ export async function createBackup(deps: CreateBackupDeps, request: CreateBackup
       },
     });
     const durationMs = Date.now() - startedAt.getTime();
-    await deps.copies.markCompleted(copy.id, result.storedBytes);
+    const outcomes = writer.outcomes();
+    await recordCopies(deps, rows, outcomes);
+    const warnings = copyWarnings(outcomes);
     await deps.backups.markCompleted(backup.id, {
-      status: 'completed',
+      status: warnings ? 'completed_with_warnings' : 'completed',
       sizeBytes: result.storedBytes,
       sourceBytes: result.sourceBytes,
       checksum: result.sha256,
       durationMs,
+      error: warnings,
     });
     progress({ stage: 'completed', percent: 100, bytes: result.sourceBytes });
-    deps.logger.info(`Backup ${backup.filename} completed: ${result.storedBytes} bytes in ${durationMs} ms, sha256 ${result.sha256}`);
+    const stored = outcomes.filter((o) => o.state === 'committed').map((o) => o.target).join(', ');
+    deps.logger.info(`Backup ${backup.filename} completed: ${result.storedBytes} bytes in ${durationMs} ms on ${stored}, sha256 ${result.sha256}`);
+    if (warnings) deps.logger.warn(`Backup ${backup.filename} completed with warnings: ${warnings}`);
     return (await deps.backups.findById(backup.id))!;
   } catch (err) {
     const reason = errorMessage(err);
-    await deps.copies.markFailed(copy.id, reason);
+    await recordCopies(deps, rows, writer?.outcomes() ?? [], reason);
     await deps.backups.markFailed(backup.id, reason, Date.now() - startedAt.getTime());
     deps.logger.error(`Backup ${backup.filename} failed: ${reason}`);
     throw err;

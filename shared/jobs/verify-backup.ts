@@ -1,13 +1,15 @@
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BackupRepository } from '../catalog/repositories';
+import type { Backup } from '../catalog/entities';
+import type { BackupCopyRepository, BackupRepository } from '../catalog/repositories';
 import { AppError, ErrorCode, errorMessage, isAppError } from '../errors';
 import type { Logger } from '../logging';
 import type { ProgressReporter } from '../queue/job-progress';
 import type { VerifyMode } from '../queue/job-payloads';
 import type { KeyRing } from '../engine/crypto/key-ring';
 import type { PostgresExecutor } from '../engine/postgres/postgres-executor';
-import type { BackupReader } from './backup-reader';
+import type { StorageTargets } from '../engine/storage/storage-targets';
+import { copiesOf, CopyRef } from './backup-copies';
 import { decodeBackup } from './restore/backup-decoder';
 import { DatabaseAdmin, TableStats } from './restore/database-admin';
 import { verifyDatabaseName } from './restore/restore-names';
@@ -15,7 +17,8 @@ import { loadRestorableBackup } from './restore/restore-database';
 
 export interface VerifyDeps {
   backups: BackupRepository;
-  reader: BackupReader;
+  copies: BackupCopyRepository;
+  targets: StorageTargets;
   keys: KeyRing;
   /** Server for restore tests; only needed for mode `restore-test`. */
   executor?: () => PostgresExecutor;
@@ -29,60 +32,100 @@ export interface VerifyRequest {
   onProgress: ProgressReporter;
 }
 
-export interface VerifyResult {
-  status: 'verified' | 'no_checksum';
-  readFrom: string;
-  restoreTest?: TableStats & { database: string };
+export interface CopyVerdict {
+  target: string;
+  ok: boolean;
+  error?: string;
 }
 
-/** Errors that say the backup itself is bad (as opposed to storage or a server being away). */
-const VERDICT_CODES = new Set([
-  ErrorCode.ChecksumMismatch, ErrorCode.CorruptBackup, ErrorCode.WrongEncryptionKey, ErrorCode.EncryptionKeyMissing,
-  ErrorCode.BackupFileNotFound, ErrorCode.RestoreFailed,
-]);
+export interface VerifyResult {
+  status: 'verified' | 'no_checksum';
+  copies: CopyVerdict[];
+  restoreTest?: TableStats & { database: string; target: string };
+}
 
-function isVerdict(err: unknown): boolean {
-  return isAppError(err) ? VERDICT_CODES.has(err.code) : /incorrect header check|unexpected end of file|invalid/i.test(errorMessage(err));
+/** Errors that say the stored bytes are bad (as opposed to a server being away, worth a retry). */
+const BAD_BYTES = new Set([ErrorCode.ChecksumMismatch, ErrorCode.CorruptBackup, ErrorCode.BackupFileNotFound]);
+const KEY_PROBLEMS = new Set([ErrorCode.WrongEncryptionKey, ErrorCode.EncryptionKeyMissing]);
+
+function isBadBytes(err: unknown): boolean {
+  if (isAppError(err)) return BAD_BYTES.has(err.code);
+  // zlib's own errors for a damaged compressed stream.
+  return /incorrect header check|unexpected end of file|invalid (block|distance|code|stored)/i.test(errorMessage(err));
+}
+
+/** Reads one copy to the end: decrypt, SHA-256 against the catalog, decompress. */
+async function checkCopy(deps: VerifyDeps, backup: Backup, copy: CopyRef, onBytes: (bytes: number) => void): Promise<void> {
+  const storage = deps.targets.get(copy.target);
+  if (!storage) throw new AppError(ErrorCode.StorageUnavailable, `storage target ${copy.target} is not configured`, { retryable: true });
+  const stored = await storage.stat(copy.location);
+  if (!stored) throw new AppError(ErrorCode.BackupFileNotFound, `Backup file not found: ${copy.location} is not in ${storage.location}`);
+  if (copy.sizeBytes !== null && stored.sizeBytes !== copy.sizeBytes) {
+    throw new AppError(ErrorCode.CorruptBackup, `it has ${stored.sizeBytes} bytes, the catalog says ${copy.sizeBytes}`);
+  }
+  await pipeline(
+    decodeBackup(await storage.openRead(copy.location), backup, { keys: deps.keys, decompress: true, onStoredBytes: onBytes }),
+    new Writable({ write: (_chunk, _enc, done) => done() }),
+  );
 }
 
 /**
- * Proves a backup restores: reads the stored copy, decrypts it, recomputes the
- * SHA-256 of the compressed bytes against the catalog and decompresses to the
- * end; a restore test also loads it into a temporary database, records table
- * and row counts, and drops it. The verdict is recorded on the backup; a bad
- * backup fails the job (so `verify.failed` is raised) without retries.
+ * Proves a backup restores. Every stored copy (primary and replicas) is read to
+ * the end — decrypted, its SHA-256 compared with the catalog, decompressed —
+ * and its check recorded; a restore test also loads a good copy into a
+ * temporary database, records table and row counts, and drops it. The backup
+ * is `verified` only when every copy is good; otherwise it is `failed` with the
+ * reason of each bad copy, and the job fails without retries (so `verify.failed`
+ * is raised). A storage target that cannot be reached is retried instead.
  */
 export async function verifyBackup(deps: VerifyDeps, request: VerifyRequest): Promise<VerifyResult> {
   const backup = await loadRestorableBackup(deps.backups, deps.keys, request.backupId, undefined);
-  try {
-    const opened = await deps.reader.open(backup);
-    const total = opened.sizeBytes;
-    const share = request.mode === 'restore-test' ? 0.4 : 1;
-    const report = (b: number) => request.onProgress({ stage: 'verifying', percent: Math.floor((b / total) * 100 * share), bytes: b, totalBytes: total });
-    await pipeline(
-      decodeBackup(opened.stream, backup, { keys: deps.keys, decompress: true, onStoredBytes: report }),
-      new Writable({ write: (_chunk, _enc, done) => done() }),
-    );
-    const result: VerifyResult = { status: backup.checksum ? 'verified' : 'no_checksum', readFrom: opened.target };
-    if (request.mode === 'restore-test') {
-      if (backup.type !== 'database') throw AppError.badRequest(ErrorCode.ValidationFailed, 'Restore tests are for database backups');
-      result.restoreTest = await restoreTest(deps, backup, request);
+  const copies = copiesOf(backup, await deps.copies.forBackup(backup.id)).filter((c) => c.status !== 'deleted' && c.status !== 'failed' && c.status !== 'writing');
+  const verdicts: CopyVerdict[] = [];
+  const share = (request.mode === 'restore-test' ? 60 : 100) / Math.max(1, copies.length);
+  for (const [index, copy] of copies.entries()) {
+    const total = copy.sizeBytes ?? backup.sizeBytes ?? 1;
+    const report = (b: number) => request.onProgress({ stage: `verifying ${copy.target}`, percent: Math.floor(index * share + (b / total) * share), bytes: b, totalBytes: total });
+    try {
+      await checkCopy(deps, backup, copy, report);
+      verdicts.push({ target: copy.target, ok: true });
+      if (copy.id) await deps.copies.recordCheck(copy.id, 'completed', null);
+    } catch (err) {
+      if (isAppError(err) && KEY_PROBLEMS.has(err.code)) return fail(deps, backup, request, `${err.message}`, verdicts);
+      if (!isBadBytes(err)) throw err;
+      verdicts.push({ target: copy.target, ok: false, error: errorMessage(err) });
+      if (copy.id) await deps.copies.recordCheck(copy.id, isAppError(err) && err.code === ErrorCode.BackupFileNotFound ? 'missing' : 'corrupt', errorMessage(err));
     }
-    await deps.backups.recordVerification(backup.id, { status: result.status, details: { mode: request.mode, readFrom: result.readFrom, ...(result.restoreTest ?? {}) } });
-    request.onProgress({ stage: 'completed', percent: 100 });
-    deps.logger.info(`Backup ${backup.filename} verified (${request.mode}) from ${result.readFrom}`);
-    return result;
-  } catch (err) {
-    if (!isVerdict(err)) throw err;
-    await deps.backups.recordVerification(backup.id, { status: 'failed', error: errorMessage(err), details: { mode: request.mode } });
-    deps.logger.error(`Backup ${backup.filename} failed verification: ${errorMessage(err)}`);
-    throw new AppError(ErrorCode.VerificationFailed, `Verification of ${backup.filename} failed: ${errorMessage(err)}`);
   }
+  const bad = verdicts.filter((v) => !v.ok);
+  if (bad.length > 0) return fail(deps, backup, request, bad.map((v) => `${v.target}: ${v.error}`).join('; '), verdicts);
+
+  const result: VerifyResult = { status: backup.checksum ? 'verified' : 'no_checksum', copies: verdicts };
+  if (request.mode === 'restore-test') {
+    if (backup.type !== 'database') throw AppError.badRequest(ErrorCode.ValidationFailed, 'Restore tests are for database backups');
+    try {
+      result.restoreTest = await restoreTest(deps, backup, copies[0], request);
+    } catch (err) {
+      if (!isBadBytes(err) && !(isAppError(err) && err.code === ErrorCode.RestoreFailed)) throw err;
+      return fail(deps, backup, request, `restore test: ${errorMessage(err)}`, verdicts);
+    }
+  }
+  await deps.backups.recordVerification(backup.id, { status: result.status, details: { mode: request.mode, copies: verdicts, ...(result.restoreTest ?? {}) } });
+  request.onProgress({ stage: 'completed', percent: 100 });
+  deps.logger.info(`Backup ${backup.filename} verified (${request.mode}): ${verdicts.map((v) => v.target).join(', ')}`);
+  return result;
 }
 
-async function restoreTest(deps: VerifyDeps, backup: Parameters<typeof decodeBackup>[1] & { id: string; filename: string }, request: VerifyRequest) {
+async function fail(deps: VerifyDeps, backup: Backup, request: VerifyRequest, reason: string, copies: CopyVerdict[]): Promise<never> {
+  await deps.backups.recordVerification(backup.id, { status: 'failed', error: reason, details: { mode: request.mode, copies } });
+  deps.logger.error(`Backup ${backup.filename} failed verification: ${reason}`);
+  throw new AppError(ErrorCode.VerificationFailed, `Verification of ${backup.filename} failed: ${reason}`);
+}
+
+async function restoreTest(deps: VerifyDeps, backup: Backup, copy: CopyRef, request: VerifyRequest) {
   if (!deps.executor) throw new Error('No database server configured for restore tests');
   const executor = deps.executor();
+  const storage = deps.targets.get(copy.target)!;
   const admin = new DatabaseAdmin(executor, deps.logger);
   const now = new Date();
   // Leftovers of killed restore tests (older than a day, so running ones are safe).
@@ -90,12 +133,12 @@ async function restoreTest(deps: VerifyDeps, backup: Parameters<typeof decodeBac
   const database = verifyDatabaseName(executor.database, now);
   await admin.createTemp(database, executor.database, { purpose: 'verify', target: executor.database, executionId: request.executionId, createdAt: now.toISOString() });
   try {
-    const opened = await deps.reader.open(backup);
-    const report = (b: number) => request.onProgress({ stage: 'restore-test', percent: 40 + Math.floor((b / opened.sizeBytes) * 55), bytes: b, totalBytes: opened.sizeBytes });
-    await executor.apply(database, decodeBackup(opened.stream, backup, { keys: deps.keys, decompress: true, onStoredBytes: report }));
+    const total = copy.sizeBytes ?? backup.sizeBytes ?? 1;
+    const report = (b: number) => request.onProgress({ stage: 'restore-test', percent: 60 + Math.floor((b / total) * 35), bytes: b, totalBytes: total });
+    await executor.apply(database, decodeBackup(await storage.openRead(copy.location), backup, { keys: deps.keys, decompress: true, onStoredBytes: report }));
     const stats = await admin.tableStats(database);
-    if (stats.tables === 0) throw new AppError(ErrorCode.RestoreFailed, 'The restore test loaded no tables');
-    return { database, ...stats };
+    if (stats.tables === 0) throw new AppError(ErrorCode.RestoreFailed, 'the restore test loaded no tables');
+    return { database, target: copy.target, ...stats };
   } finally {
     await admin.drop(database).catch((err) => deps.logger.error(`Could not drop the restore-test database ${database}: ${errorMessage(err)}`));
   }

@@ -14,8 +14,9 @@ import {
 } from '../catalog/repositories';
 import { KeyRing } from '../engine/crypto/key-ring';
 import { createSourceFactory, SourceFactory } from '../engine/sources/source-factory';
-import { createStorage } from '../engine/storage/storage-factory';
+import { createStorageTargets } from '../engine/storage/storage-factory';
 import type { StorageBackend } from '../engine/storage/storage-backend';
+import type { StorageTargets } from '../engine/storage/storage-targets';
 import { BackupReader } from '../jobs/backup-reader';
 import { RestoreConfirmations } from '../jobs/restore/confirmation-tokens';
 import { EnqueueDeps } from '../queue/enqueue';
@@ -38,7 +39,10 @@ export interface Runtime {
   backups: BackupRepository;
   copies: BackupCopyRepository;
   executions: ExecutionRepository;
+  /** The primary target (`targets.primary`). */
   storage: StorageBackend;
+  /** The primary and every replica (BACKUP_STORAGE, BACKUP_REPLICAS). */
+  targets: StorageTargets;
   reader: BackupReader;
   keys: KeyRing;
   sources: SourceFactory;
@@ -47,7 +51,7 @@ export interface Runtime {
   locks: ResourceLocks;
   scheduleMirror: ScheduleMirror;
   /** Every storage target, primary first: what health, metrics and storage alerts look at. */
-  storageTargets: StorageBackend[];
+  storageTargets: readonly StorageBackend[];
   notificationSettings: NotificationSettingsRepository;
   deliveries: NotificationDeliveryRepository;
   alerts: AlertRepository;
@@ -64,28 +68,31 @@ export async function createRuntime(config: Config, role: 'api' | 'worker'): Pro
   const redis = createRedisConnection(config.REDIS_URL, role);
   const queues = new QueueRegistry(redis, config.BACKUP_QUEUE_PREFIX);
   const executions = new ExecutionRepository(dataSource);
-  const storage = createStorage(config);
   const schedules = new ScheduleRepository(dataSource);
   const locks = new ResourceLocks(redis, config.BACKUP_QUEUE_PREFIX, config.BACKUP_LOCK_TTL_SECONDS * 1000);
   const enqueueDeps: EnqueueDeps = { queues, executions, attempts: config.BACKUP_JOB_ATTEMPTS };
   const notificationSettings = new NotificationSettingsRepository(dataSource);
+  const targets = createStorageTargets(config);
+  const copies = new BackupCopyRepository(dataSource);
+  const keys = KeyRing.fromConfig(config.BACKUP_ENCRYPTION_KEY, config.BACKUP_ENCRYPTION_OLD_KEYS);
   return {
     config,
     dataSource,
     redis,
     queues,
     backups: new BackupRepository(dataSource),
-    copies: new BackupCopyRepository(dataSource),
+    copies,
     executions,
-    storage,
-    reader: new BackupReader(storage),
-    keys: KeyRing.fromConfig(config.BACKUP_ENCRYPTION_KEY, config.BACKUP_ENCRYPTION_OLD_KEYS),
+    storage: targets.primary,
+    targets,
+    reader: new BackupReader(targets, { keys, copies }),
+    keys,
     sources: createSourceFactory(config),
     schedules,
     locks,
     scheduleMirror: new ScheduleMirror({ schedules, queue: queues.get('backup'), locks, config, logger: createLogger('Scheduler') }),
     enqueueDeps,
-    storageTargets: [storage],
+    storageTargets: targets.all,
     notificationSettings,
     deliveries: new NotificationDeliveryRepository(dataSource),
     alerts: new AlertRepository(dataSource),

@@ -34,7 +34,7 @@ describe('verification', function () {
     const after = await stack.runtime.backups.findById(backup.id);
     assert.equal(after?.verificationStatus, 'verified');
     assert.ok(after?.verifiedAt && after.verifiedAt.getTime() > Date.now() - 60_000);
-    assert.equal(after?.verificationDetails?.readFrom, 'local');
+    assert.deepEqual(after?.verificationDetails?.copies, [{ target: 'local', ok: true }]);
   });
 
   it('records "failed" with the reason for a corrupted copy, and fails the job without retrying', async () => {
@@ -45,7 +45,7 @@ describe('verification', function () {
     const execution = await verify(stack, backup.id);
     assert.equal(execution.status, 'failed');
     assert.equal(execution.attempts, 1);
-    assert.match(execution.error ?? '', /Verification of .* failed: Encrypted backup is corrupted/);
+    assert.match(execution.error ?? '', /Verification of .* failed: local: Encrypted backup is corrupted/);
     const after = await stack.runtime.backups.findById(backup.id);
     assert.equal(after?.verificationStatus, 'failed');
     assert.match(after?.verificationError ?? '', /failed authentication/);

@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../../shared/config';
+import { loadConfig } from '../../shared/config';
 import { redact } from '../../shared/logging';
+import { BASE_ENV, configProblems } from '../helpers/config';
 
-const base = {
-  CATALOG_DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/catalog',
-  BACKUP_ADMIN_API_KEY: 'admin-key-0123456789abcdef',
-};
-
-function problems(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.message;
-  }
-  assert.fail('expected the configuration to be refused');
-}
+const base = BASE_ENV;
+const problems = configProblems;
 
 describe('config', () => {
   it('applies the documented defaults', () => {

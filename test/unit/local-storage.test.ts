@@ -93,6 +93,21 @@ describe('local storage', () => {
     assert.equal(await readFile(join(dir, 'h.sql.gz'), 'utf8'), 'in progress');
   });
 
+  it('removes temporary files of interrupted writes older than the cut-off, and nothing else', async () => {
+    await (await write('g.sql.gz', 'kept')).commit({ sha256: 'x' });
+    await write('h.sql.gz', 'interrupted');
+    await write('i.sql.gz', 'in progress');
+    const [stale] = (await readdir(join(root, 'backups'))).filter((e) => e.startsWith('.partial-') && e.endsWith('h.sql.gz'));
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(join(root, 'backups', stale), anHourAgo, anHourAgo);
+    assert.equal(await storage.removeStaleWrites(new Date(Date.now() - 60_000)), 1);
+    const left = (await readdir(join(root, 'backups'))).sort();
+    assert.equal(left.length, 2);
+    assert.equal(left[1], 'g.sql.gz');
+    assert.match(left[0], /^\.partial-[0-9a-f]+-i\.sql\.gz$/);
+    assert.equal(await new LocalStorage('local', join(root, 'never-created')).removeStaleWrites(new Date()), 0);
+  });
+
   const hostile = ['../escape.sql.gz', '..', '.', '/etc/passwd', 'a/b.sql.gz', 'a\\b', 'x\0y', '', '.hidden', '.partial-abc-x', 'a..b', 'ok name'];
   for (const name of hostile) {
     it(`refuses the name ${JSON.stringify(name)} for every operation`, async () => {

@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { BACKUP_STATUSES, BACKUP_TYPES, BackupStatus, BackupType } from '../../../shared/domain/types';
 
 export class CreateBackupDto {
@@ -36,4 +36,12 @@ export class ListBackupsQuery {
   get sortField(): (typeof SORTS)[keyof typeof SORTS] {
     return SORTS[this.sort];
   }
+}
+
+export class DownloadBackupQuery {
+  /** Re-compute the checksum of the copy before streaming it (and fall back to a replica if it fails). */
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'verify must be true or false' })
+  verify = true;
 }

@@ -3,10 +3,11 @@ import { pipeline } from 'node:stream/promises';
 import { assertDeletable } from '../../../shared/domain/deletion-guard';
 import { USABLE_BACKUP_STATUSES } from '../../../shared/domain/types';
 import { AppError, ErrorCode, errorMessage } from '../../../shared/errors';
+import { deleteBackupEverywhere } from '../../../shared/jobs/delete-backup';
 import { createLogger } from '../../../shared/logging';
 import { enqueue } from '../../../shared/queue/enqueue';
 import type { Runtime } from '../../../shared/runtime/runtime';
-import { CreateBackupDto, ListBackupsQuery } from '../dto/backup.dto';
+import { CreateBackupDto, DownloadBackupQuery, ListBackupsQuery } from '../dto/backup.dto';
 import { ProtectBackupDto } from '../dto/schedule.dto';
 import { uuidParam } from '../dto/id-param';
 import { parseDto } from '../dto/parse-dto';
@@ -52,11 +53,15 @@ export function backupRoutes(runtime: Runtime): Router {
     if (!USABLE_BACKUP_STATUSES.includes(backup.status)) {
       throw AppError.conflict(ErrorCode.BackupNotCompleted, `Backup is ${backup.status}; only completed backups can be downloaded`);
     }
-    const opened = await runtime.reader.open(backup);
+    const query = parseDto(DownloadBackupQuery, req.query);
+    const opened = await runtime.reader.open(backup, { verify: query.verify });
     res.status(200);
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader('Content-Length', String(opened.sizeBytes));
     res.setHeader('X-Backup-Storage', opened.target);
+    res.setHeader('X-Backup-Copy', opened.primary ? 'primary' : 'replica');
+    res.setHeader('X-Backup-Verified', String(opened.verified));
+    if (opened.skipped.length) res.setHeader('X-Backup-Skipped-Copies', opened.skipped.map((s) => `${s.target}=${s.reason}`).join(', '));
     res.attachment(backup.filename);
     if (backup.checksum) res.setHeader('X-Backup-SHA256', backup.checksum);
     try {
@@ -79,10 +84,16 @@ export function backupRoutes(runtime: Runtime): Router {
   router.delete('/:id', async (req, res) => {
     const backup = await findBackup(req.params.id);
     assertDeletable(backup, await runtime.backups.countUsable(backup.type));
-    await runtime.storage.delete(backup.filename);
-    await runtime.backups.delete(backup.id);
-    logger.info(`Deleted backup ${backup.filename}`);
-    res.json({ deleted: backup.id, filename: backup.filename });
+    const result = await deleteBackupEverywhere({ backups: runtime.backups, copies: runtime.copies, targets: runtime.targets, logger }, backup);
+    if (!result.deleted) {
+      const failed = result.copies.filter((c) => c.status === 'delete_failed');
+      throw new AppError(
+        ErrorCode.BackupDeleteIncomplete,
+        `Backup ${backup.filename} could not be deleted everywhere (${failed.map((c) => `${c.target}: ${c.error}`).join('; ')}); the record is kept, delete again to retry`,
+        { status: 502, details: { copies: result.copies } },
+      );
+    }
+    res.json({ deleted: backup.id, filename: backup.filename, copies: result.copies });
   });
 
   return router;

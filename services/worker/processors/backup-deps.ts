@@ -7,7 +7,9 @@ export function backupDeps(runtime: Runtime, logger: Logger): CreateBackupDeps {
   return {
     backups: runtime.backups,
     copies: runtime.copies,
-    storage: runtime.storage,
+    storage: runtime.targets.primary,
+    replicas: runtime.targets.replicas,
+    requireAllCopies: runtime.config.BACKUP_REQUIRE_ALL_COPIES,
     sources: runtime.sources,
     keys: runtime.keys,
     compression: 'gzip',

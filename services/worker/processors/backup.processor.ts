@@ -70,7 +70,7 @@ export function backupProcessor(runtime: Runtime): JobHandler<BackupJobData> {
         },
       );
       await enqueuePrune(runtime, ctx, { type, scheduleId: schedule?.id ?? null });
-      return { backupId: backup.id, filename: backup.filename, sizeBytes: backup.sizeBytes, checksum: backup.checksum };
+      return { backupId: backup.id, filename: backup.filename, status: backup.status, sizeBytes: backup.sizeBytes, checksum: backup.checksum, warnings: backup.error };
     });
   };
 }

@@ -1,5 +1,9 @@
 import { DataSource, Repository } from 'typeorm';
+import type { CopyStatus } from '../../domain/types';
 import { BackupCopy } from '../entities';
+
+/** What a read found when it checked a copy. */
+export type CopyCheckStatus = Extract<CopyStatus, 'completed' | 'missing' | 'corrupt'>;
 
 export class BackupCopyRepository {
   private readonly repo: Repository<BackupCopy>;
@@ -23,6 +27,26 @@ export class BackupCopyRepository {
 
   async markDeleted(id: string): Promise<void> {
     await this.repo.update({ id }, { status: 'deleted' });
+  }
+
+  async markDeleteFailed(id: string, error: string): Promise<void> {
+    await this.repo.update({ id }, { status: 'delete_failed', error: error.slice(0, 4000) });
+  }
+
+  async recordCheck(id: string, status: CopyCheckStatus, error: string | null): Promise<void> {
+    await this.repo.update({ id }, { status, error: error?.slice(0, 4000) ?? null, checkedAt: new Date() });
+  }
+
+  /** Completed copies per target name. */
+  async countCompletedByTarget(): Promise<Map<string, number>> {
+    const rows = await this.repo
+      .createQueryBuilder('c')
+      .select('c.target', 'target')
+      .addSelect('count(*)::int', 'count')
+      .where('c.status = :status', { status: 'completed' })
+      .groupBy('c.target')
+      .getRawMany<{ target: string; count: number }>();
+    return new Map(rows.map((r) => [r.target, r.count]));
   }
 
   forBackup(backupId: string): Promise<BackupCopy[]> {

@@ -40,7 +40,7 @@ export class BackupRepository {
   }
 
   findByIdWithCopies(id: string): Promise<Backup | null> {
-    return this.repo.findOne({ where: { id }, relations: { copies: true } });
+    return this.repo.findOne({ where: { id }, relations: { copies: true }, order: { copies: { isPrimary: 'DESC', createdAt: 'ASC' } } });
   }
 
   async markCompleted(id: string, facts: CompletedBackupFacts): Promise<void> {

@@ -53,7 +53,12 @@ export class LocalStorage implements StorageBackend {
         return { sizeBytes: stream.bytesWritten };
       },
       abort: async () => {
-        stream.destroy();
+        // The file is opened asynchronously: unlinking before it is closed could run before it even exists.
+        if (!stream.closed) {
+          const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+          stream.destroy();
+          await closed;
+        }
         await removeTemp();
       },
     };

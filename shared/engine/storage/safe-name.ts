@@ -8,8 +8,12 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
  * temporary names — so nothing can escape the storage root or clash with a
  * write in progress.
  */
+export function isSafeName(name: string): boolean {
+  return typeof name === 'string' && SAFE_NAME.test(name) && !name.includes('..');
+}
+
 export function assertSafeName(name: string): string {
-  if (typeof name !== 'string' || !SAFE_NAME.test(name) || name.includes('..')) {
+  if (!isSafeName(name)) {
     throw new AppError(ErrorCode.InvalidStorageName, 'Invalid backup file name: only letters, digits, ".", "_" and "-" are allowed, without path separators', {
       status: 400,
     });

@@ -4,6 +4,8 @@ export interface StoredObject {
   name: string;
   sizeBytes: number;
   modifiedAt: Date;
+  /** SHA-256 recorded with the object at commit, where the backend keeps metadata (S3). */
+  sha256?: string;
 }
 
 export interface StorageUsage {
@@ -53,8 +55,8 @@ export interface StorageBackend {
   /** Where an operator finds the object, e.g. an absolute path; used in messages and the demo. */
   describe(name: string): string;
   /**
-   * Removes what writes that never finished left behind (a killed worker's temporary
-   * files or uploads) last touched before `olderThan`. Returns how many were removed.
+   * Removes what interrupted writes left behind before `olderThan` (temporary
+   * files, unfinished multipart uploads); returns how many were removed.
    */
   removeStaleWrites(olderThan: Date): Promise<number>;
 }

@@ -1,14 +1,46 @@
-import type { Config } from '../../config';
+import type { Config, StorageTargetConfig } from '../../config';
 import { AppError, ErrorCode } from '../../errors';
+import { GDriveStorage } from './gdrive.storage';
 import { LocalStorage } from './local.storage';
+import { S3Storage } from './s3.storage';
 import type { StorageBackend } from './storage-backend';
+import { StorageTargets } from './storage-targets';
 
-/** The storage target backups are written to, from BACKUP_STORAGE. */
-export function createStorage(config: Config): StorageBackend {
-  switch (config.BACKUP_STORAGE) {
+function createBackend(target: StorageTargetConfig): StorageBackend {
+  const s = target.settings;
+  switch (target.kind) {
     case 'local':
-      return new LocalStorage('local', config.BACKUP_LOCAL_PATH);
-    default:
-      throw new AppError(ErrorCode.InvalidConfig, `BACKUP_STORAGE=${config.BACKUP_STORAGE} is not available in this version`);
+      return new LocalStorage(target.target, s.BACKUP_LOCAL_PATH);
+    case 'gdrive':
+      return new GDriveStorage(target.target, s.BACKUP_GDRIVE_PATH, { requireMount: s.BACKUP_GDRIVE_REQUIRE_MOUNT });
+    case 's3':
+      return new S3Storage(target.target, {
+        bucket: s.BACKUP_S3_BUCKET!,
+        region: s.BACKUP_S3_REGION,
+        endpoint: s.BACKUP_S3_ENDPOINT,
+        prefix: s.BACKUP_S3_PREFIX ?? '',
+        forcePathStyle: s.BACKUP_S3_FORCE_PATH_STYLE,
+        sse: s.BACKUP_S3_SSE,
+        sseKmsKeyId: s.BACKUP_S3_SSE_KMS_KEY_ID,
+        storageClass: s.BACKUP_S3_STORAGE_CLASS,
+        partSizeBytes: s.BACKUP_S3_PART_SIZE_MB * 1024 * 1024,
+        credentials: s.BACKUP_S3_ACCESS_KEY_ID && s.BACKUP_S3_SECRET_ACCESS_KEY
+          ? { accessKeyId: s.BACKUP_S3_ACCESS_KEY_ID, secretAccessKey: s.BACKUP_S3_SECRET_ACCESS_KEY }
+          : undefined,
+      });
   }
+}
+
+/** Every configured target (BACKUP_STORAGE, then BACKUP_REPLICAS), from the loaded config. */
+export function createStorageTargets(config: Config): StorageTargets {
+  if (!config.storageTargets) {
+    throw new AppError(ErrorCode.InvalidConfig, 'The configuration has no storage targets: build it with loadConfig()');
+  }
+  const [primary, ...replicas] = config.storageTargets.map(createBackend);
+  return new StorageTargets(primary, replicas);
+}
+
+/** The primary target backups are written to, from BACKUP_STORAGE. */
+export function createStorage(config: Config): StorageBackend {
+  return createStorageTargets(config).primary;
 }

@@ -1,5 +1,3 @@
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Backup } from '../../catalog/entities';
 import type { BackupRepository } from '../../catalog/repositories';
 import { USABLE_BACKUP_STATUSES } from '../../domain/types';
@@ -90,19 +88,16 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
   }
 
   progress('verifying');
-  const verifying = await deps.reader.open(backup);
-  await deps.record({ readFrom: verifying.target });
-  await pipeline(
-    decodeBackup(verifying.stream, backup, { keys: deps.keys, decompress: false, onStoredBytes: (b) => progress('verifying', b / verifying.sizeBytes, b, verifying.sizeBytes) }),
-    new Writable({ write: (_chunk, _enc, done) => done() }),
-  );
+  // A copy whose SHA-256 matches the catalog (replicas are tried when the primary fails), before any database is touched.
+  const source = await deps.reader.open(backup, { verify: true, onVerifyProgress: (b, total) => progress('verifying', b / total, b, total) });
+  await deps.record({ readFrom: source.target, verified: source.verified, skippedCopies: source.skipped });
 
   const incoming = restoreDatabaseName(target, now);
   progress('loading');
-  await admin.createTemp(incoming, live, { purpose: 'restore', target, executionId: request.executionId, createdAt: now.toISOString() });
   try {
-    const loading = await deps.reader.open(backup);
-    const sql = decodeBackup(loading.stream, backup, { keys: deps.keys, decompress: true, onStoredBytes: (b) => progress('loading', b / loading.sizeBytes, b, loading.sizeBytes) });
+    await admin.createTemp(incoming, live, { purpose: 'restore', target, executionId: request.executionId, createdAt: now.toISOString() });
+    // Decoding checks the checksum again, so a copy that changed since it was verified cannot commit.
+    const sql = decodeBackup(source.stream, backup, { keys: deps.keys, decompress: true, onStoredBytes: (b) => progress('loading', b / source.sizeBytes, b, source.sizeBytes) });
     await deps.executor.apply(incoming, sql);
 
     progress('checking');
@@ -134,6 +129,7 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
     deps.logger.info(`Restored ${backup.filename} into ${target}${previousDatabase ? `; the replaced database is kept as ${previousDatabase}` : ''}`);
     return { database: target, previousDatabase, preRestoreBackupId, stats };
   } catch (err) {
+    source.stream.destroy();
     if ((await admin.info(incoming)) !== null) {
       await admin.drop(incoming).catch((dropErr) => deps.logger.error(`Could not drop ${incoming}: ${errorMessage(dropErr)}`));
     }

@@ -1,0 +1,60 @@
+import type { Backup } from '../catalog/entities';
+import type { BackupCopyRepository, BackupRepository } from '../catalog/repositories';
+import type { CopyStatus } from '../domain/types';
+import { errorMessage } from '../errors';
+import type { Logger } from '../logging';
+import type { StorageTargets } from '../engine/storage/storage-targets';
+import { copiesOf } from './backup-copies';
+
+export interface DeleteBackupDeps {
+  backups: BackupRepository;
+  copies: BackupCopyRepository;
+  targets: StorageTargets;
+  logger: Logger;
+}
+
+export interface CopyDeletion {
+  target: string;
+  status: Extract<CopyStatus, 'deleted' | 'delete_failed'>;
+  error: string | null;
+}
+
+export interface BackupDeletion {
+  /** True when every copy is gone and the record was removed. */
+  deleted: boolean;
+  copies: CopyDeletion[];
+}
+
+/** Copies whose object may exist; `failed` writes never committed one. */
+const MAY_EXIST: readonly CopyStatus[] = ['completed', 'missing', 'corrupt', 'delete_failed', 'writing'];
+
+/**
+ * Deletes every copy of a backup, on every target, in parallel. The record is
+ * removed only when all of them are gone; a copy that could not be deleted is
+ * marked `delete_failed` with the reason and reported, never hidden, and a
+ * later delete retries it.
+ */
+export async function deleteBackupEverywhere(deps: DeleteBackupDeps, backup: Backup): Promise<BackupDeletion> {
+  const rows = backup.copies ?? (await deps.copies.forBackup(backup.id));
+  const copies = copiesOf(backup, rows).filter((c) => MAY_EXIST.includes(c.status));
+  const results = await Promise.all(copies.map(async (copy): Promise<CopyDeletion> => {
+    try {
+      const storage = deps.targets.get(copy.target);
+      if (!storage) throw new Error(`storage target ${copy.target} is not configured (BACKUP_STORAGE / BACKUP_REPLICAS)`);
+      await storage.delete(copy.location);
+      if (copy.id) await deps.copies.markDeleted(copy.id);
+      return { target: copy.target, status: 'deleted', error: null };
+    } catch (err) {
+      const error = errorMessage(err);
+      if (copy.id) await deps.copies.markDeleteFailed(copy.id, error);
+      deps.logger.error(`Could not delete the copy of ${backup.filename} on ${copy.target}: ${error}`);
+      return { target: copy.target, status: 'delete_failed', error };
+    }
+  }));
+  const deleted = results.every((r) => r.status === 'deleted');
+  if (deleted) {
+    await deps.backups.delete(backup.id);
+    deps.logger.info(`Deleted backup ${backup.filename} from ${results.map((r) => r.target).join(', ') || 'the catalog'}`);
+  }
+  return { deleted, copies: results };
+}

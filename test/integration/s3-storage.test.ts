@@ -1,0 +1,206 @@
+import { HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { pipeline } from 'node:stream/promises';
+import type { CopyTuning } from '../../shared/engine/storage/s3-copy';
+import type { S3Settings } from '../../shared/engine/storage/s3-client';
+import { S3Storage } from '../../shared/engine/storage/s3.storage';
+import type { StorageWriter } from '../../shared/engine/storage/storage-backend';
+import { AppError, ErrorCode } from '../../shared/errors';
+import { S3_ACCESS_KEY, S3_SECRET_KEY, startS3Server, TestS3Server } from '../helpers/s3-server';
+import { uniqueName } from '../helpers/services';
+import { pseudoRandomBytes } from '../helpers/streams';
+import { waitFor } from '../helpers/wait';
+
+const MiB = 1024 * 1024;
+
+function pieces(data: Buffer, size = 256 * 1024): Buffer[] {
+  const out = [];
+  for (let i = 0; i < data.length; i += size) out.push(data.subarray(i, i + size));
+  return out;
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+describe('S3 storage (real S3-protocol server on 127.0.0.1, real AWS SDK over HTTP)', function () {
+  this.timeout(60_000);
+  let server: TestS3Server;
+  let prefix: string;
+
+  before(async () => {
+    server = await startS3Server();
+  });
+  after(() => server?.close());
+  beforeEach(() => {
+    prefix = `${uniqueName('t')}/backups`;
+    server.onRequest = undefined;
+  });
+
+  function storage(extra: Partial<S3Settings> = {}, tuning?: CopyTuning): S3Storage {
+    const settings: S3Settings = {
+      bucket: server.bucket, region: 'us-east-1', endpoint: server.endpoint, prefix, forcePathStyle: true,
+      partSizeBytes: 5 * MiB, credentials: { accessKeyId: S3_ACCESS_KEY, secretAccessKey: S3_SECRET_KEY }, ...extra,
+    };
+    return new S3Storage('s3', settings, tuning);
+  }
+
+  async function uploadsUnderPrefix(): Promise<string[]> {
+    const result = await server.client.send(new ListMultipartUploadsCommand({ Bucket: server.bucket, Prefix: `${prefix}/` }));
+    return (result.Uploads ?? []).map((u) => u.Key!);
+  }
+
+  async function keysUnderPrefix(): Promise<string[]> {
+    const result = await server.client.send(new ListObjectsV2Command({ Bucket: server.bucket, Prefix: `${prefix}/` }));
+    return (result.Contents ?? []).map((o) => o.Key!);
+  }
+
+  /** Streams `data` into a writer and commits; on failure aborts (as the pipeline does) and returns the error. */
+  async function writeAndCommit(writer: StorageWriter, data: Buffer, checksum: string): Promise<Error | null> {
+    try {
+      await pipeline(Readable.from(pieces(data)), writer.stream);
+      await writer.commit({ sha256: checksum });
+      return null;
+    } catch (err) {
+      await writer.abort(err);
+      return err as Error;
+    }
+  }
+
+  it('uploads a backup larger than one part in parts, shows nothing before commit, and stores the SHA-256 as metadata', async () => {
+    const s3 = storage();
+    const data = pseudoRandomBytes(12 * MiB + 12345, 7);
+    const requestsBefore = server.requests.length;
+    const writer = await s3.createWriter('kanbu_backup_big.sql.gz.enc');
+    await pipeline(Readable.from(pieces(data)), writer.stream);
+
+    assert.equal(await s3.stat('kanbu_backup_big.sql.gz.enc'), null, 'nothing under the final name before commit');
+    assert.deepEqual(await s3.list(), [], 'the temporary object is not listed');
+    const { sizeBytes } = await writer.commit({ sha256: sha256(data) });
+    assert.equal(sizeBytes, data.length);
+
+    const parts = server.requests.slice(requestsBefore).filter((r) => r.method === 'PUT' && r.query.partNumber);
+    assert.equal(parts.length, 3, 'three 5 MiB parts');
+    const head = await server.client.send(new HeadObjectCommand({ Bucket: server.bucket, Key: `${prefix}/kanbu_backup_big.sql.gz.enc` }));
+    assert.equal(head.Metadata?.sha256, sha256(data));
+    assert.equal(head.ContentLength, data.length);
+    assert.deepEqual(await keysUnderPrefix(), [`${prefix}/kanbu_backup_big.sql.gz.enc`], 'no temporary object is left');
+    assert.deepEqual(await uploadsUnderPrefix(), [], 'no unfinished upload is left');
+
+    const stat = await s3.stat('kanbu_backup_big.sql.gz.enc');
+    assert.equal(stat?.sizeBytes, data.length);
+    assert.equal(stat?.sha256, sha256(data));
+    const listed = await s3.list();
+    assert.deepEqual(listed.map((o) => [o.name, o.sizeBytes]), [['kanbu_backup_big.sql.gz.enc', data.length]]);
+    assert.ok(listed[0].modifiedAt instanceof Date && !Number.isNaN(listed[0].modifiedAt.getTime()));
+    assert.deepEqual(await s3.usage(), { usedBytes: data.length, objectCount: 1 });
+
+    assert.equal(sha256(await buffer(await s3.openRead('kanbu_backup_big.sql.gz.enc'))), sha256(data));
+    const across = { start: 5 * MiB - 100, end: 5 * MiB + 99 };
+    assert.deepEqual(await buffer(await s3.openRead('kanbu_backup_big.sql.gz.enc', across)), data.subarray(across.start, across.end + 1));
+    assert.deepEqual(await buffer(await s3.openRead('kanbu_backup_big.sql.gz.enc', { start: data.length - 10 })), data.subarray(data.length - 10));
+
+    await s3.delete('kanbu_backup_big.sql.gz.enc');
+    assert.equal(await s3.stat('kanbu_backup_big.sql.gz.enc'), null);
+    await s3.delete('kanbu_backup_big.sql.gz.enc');
+    await assert.rejects(s3.openRead('kanbu_backup_big.sql.gz.enc'), (err: AppError) => err.code === ErrorCode.BackupFileNotFound && err.status === 404);
+  });
+
+  it('sends the configured server-side encryption with every write and the storage class with the final object only', async () => {
+    const s3 = storage({ sse: 'AES256', storageClass: 'STANDARD_IA' });
+    const requestsBefore = server.requests.length;
+    const error = await writeAndCommit(await s3.createWriter('small.sql.gz'), Buffer.from('a small backup'), 'c'.repeat(64));
+    assert.equal(error, null);
+    const writes = server.requests.slice(requestsBefore).filter((r) => r.method === 'PUT');
+    const copy = writes.find((r) => r.headers['x-amz-copy-source']);
+    const upload = writes.find((r) => !r.headers['x-amz-copy-source']);
+    assert.ok(copy && upload);
+    assert.equal(upload.headers['x-amz-server-side-encryption'], 'AES256');
+    assert.equal(upload.headers['x-amz-storage-class'], undefined, 'the temporary object stays STANDARD');
+    assert.equal(copy.headers['x-amz-server-side-encryption'], 'AES256');
+    assert.equal(copy.headers['x-amz-storage-class'], 'STANDARD_IA');
+    assert.equal(copy.headers['x-amz-metadata-directive'], 'REPLACE');
+    assert.equal(copy.headers['x-amz-meta-sha256'], 'c'.repeat(64));
+  });
+
+  it('copies an object above the single-copy limit to its final key in ranges', async () => {
+    const s3 = storage({}, { maxSingleCopyBytes: 6 * MiB, copyPartBytes: 5 * MiB });
+    const data = pseudoRandomBytes(11 * MiB, 11);
+    const requestsBefore = server.requests.length;
+    assert.equal(await writeAndCommit(await s3.createWriter('ranged.sql.gz'), data, sha256(data)), null);
+    const rangeCopies = server.requests.slice(requestsBefore).filter((r) => r.headers['x-amz-copy-source-range']);
+    assert.deepEqual(rangeCopies.map((r) => r.headers['x-amz-copy-source-range']), ['bytes=0-5242879', 'bytes=5242880-10485759', 'bytes=10485760-11534335']);
+    assert.equal(sha256(await buffer(await s3.openRead('ranged.sql.gz'))), sha256(data));
+    assert.equal((await s3.stat('ranged.sql.gz'))?.sha256, sha256(data));
+    assert.deepEqual(await uploadsUnderPrefix(), []);
+  });
+
+  it('aborts the multipart upload when a write is abandoned half-way: no object, no parts', async () => {
+    const s3 = storage();
+    const writer = await s3.createWriter('abandoned.sql.gz');
+    const data = pseudoRandomBytes(11 * MiB, 3);
+    writer.stream.write(data.subarray(0, 6 * MiB));
+    await waitFor(async () => ((await uploadsUnderPrefix()).length === 1 ? true : undefined), 'the multipart upload to start');
+    await writer.abort(new Error('the source failed'));
+    assert.deepEqual(await uploadsUnderPrefix(), []);
+    assert.deepEqual(await keysUnderPrefix(), []);
+  });
+
+  it('an upload cut off by the server stopping leaves no object, and the dangling upload is removed once the server is back', async () => {
+    const s3 = storage();
+    server.onRequest = (request) => {
+      if (request.method === 'PUT' && request.query.partNumber === '2') {
+        server.onRequest = undefined;
+        void server.stop();
+      }
+    };
+    const data = pseudoRandomBytes(16 * MiB, 5);
+    const error = await writeAndCommit(await s3.createWriter('cut.sql.gz'), data, sha256(data));
+    assert.ok(error instanceof AppError, String(error));
+    assert.equal(error.code, ErrorCode.StorageUnavailable);
+    assert.match(error.message, /S3 (upload|commit) failed at s3:\/\//);
+    assert.equal(server.running(), false);
+
+    await server.start();
+    assert.equal(await s3.stat('cut.sql.gz'), null, 'no object under the final name');
+    const dangling = await uploadsUnderPrefix();
+    assert.equal(dangling.length, 1, 'the abort could not reach the stopped server');
+    assert.match(dangling[0], /\/\.partial-[0-9a-f]+-cut\.sql\.gz$/);
+
+    assert.equal(await s3.removeStaleWrites(new Date(Date.now() - 3_600_000)), 0, 'a recent upload is left alone');
+    assert.equal((await uploadsUnderPrefix()).length, 1);
+    assert.equal(await s3.removeStaleWrites(new Date(Date.now() + 60_000)), 1);
+    assert.deepEqual(await uploadsUnderPrefix(), []);
+    assert.deepEqual(await keysUnderPrefix(), []);
+  });
+
+  it('reports a stopped server as unavailable (retryable), and works again once it is back', async () => {
+    const s3 = storage();
+    await s3.check();
+    await server.stop();
+    try {
+      await assert.rejects(s3.check(), (err: AppError) => err.code === ErrorCode.StorageUnavailable && err.retryable && /ECONNREFUSED/.test(err.message));
+      await assert.rejects(s3.stat('x.sql.gz'), (err: AppError) => err.code === ErrorCode.StorageUnavailable);
+    } finally {
+      await server.start();
+    }
+    await s3.check();
+    await assert.rejects(storage({ bucket: 'no-such-bucket-kbt' }).check(), (err: AppError) => /does not exist/.test(err.message));
+  });
+
+  const hostile = ['../escape.sql.gz', '..', '/etc/passwd', 'a/b.sql.gz', 'x\0y', '', '.hidden', '.partial-abc-x', 'a..b'];
+  it('refuses path-traversal and hidden names for every operation, without sending a request', async () => {
+    const s3 = storage();
+    const requestsBefore = server.requests.length;
+    for (const name of hostile) {
+      const invalid = (err: AppError) => err.code === ErrorCode.InvalidStorageName && err.status === 400;
+      await assert.rejects(s3.createWriter(name), invalid, name);
+      await assert.rejects(s3.openRead(name), invalid, name);
+      await assert.rejects(s3.stat(name), invalid, name);
+      await assert.rejects(s3.delete(name), invalid, name);
+      assert.throws(() => s3.describe(name), invalid, name);
+    }
+    assert.equal(server.requests.length, requestsBefore);
+  });
+});
