@@ -35,9 +35,20 @@ const MAY_EXIST: readonly CopyStatus[] = ['completed', 'missing', 'corrupt', 'de
  * later delete retries it.
  */
 export async function deleteBackupEverywhere(deps: DeleteBackupDeps, backup: Backup): Promise<BackupDeletion> {
+  const copies = await deleteStoredCopies(deps, backup);
+  const deleted = copies.every((r) => r.status === 'deleted');
+  if (deleted) {
+    await deps.backups.delete(backup.id);
+    deps.logger.info(`Deleted backup ${backup.filename} from ${copies.map((r) => r.target).join(', ') || 'the catalog'}`);
+  }
+  return { deleted, copies };
+}
+
+/** Deletes the stored object of every copy (the catalog row stays); each result says how it went. */
+export async function deleteStoredCopies(deps: Omit<DeleteBackupDeps, 'backups'>, backup: Backup): Promise<CopyDeletion[]> {
   const rows = backup.copies ?? (await deps.copies.forBackup(backup.id));
   const copies = copiesOf(backup, rows).filter((c) => MAY_EXIST.includes(c.status));
-  const results = await Promise.all(copies.map(async (copy): Promise<CopyDeletion> => {
+  return Promise.all(copies.map(async (copy): Promise<CopyDeletion> => {
     try {
       const storage = deps.targets.get(copy.target);
       if (!storage) throw new Error(`storage target ${copy.target} is not configured (BACKUP_STORAGE / BACKUP_REPLICAS)`);
@@ -51,10 +62,4 @@ export async function deleteBackupEverywhere(deps: DeleteBackupDeps, backup: Bac
       return { target: copy.target, status: 'delete_failed', error };
     }
   }));
-  const deleted = results.every((r) => r.status === 'deleted');
-  if (deleted) {
-    await deps.backups.delete(backup.id);
-    deps.logger.info(`Deleted backup ${backup.filename} from ${results.map((r) => r.target).join(', ') || 'the catalog'}`);
-  }
-  return { deleted, copies: results };
 }

@@ -1,11 +1,12 @@
 import type { Backup, Schedule } from '../catalog/entities';
-import type { BackupRepository, ScheduleRepository } from '../catalog/repositories';
+import type { BackupCopyRepository, BackupRepository, ScheduleRepository } from '../catalog/repositories';
 import { decideRetention, RetentionDecision, RetentionPolicy } from '../domain/retention-policy';
 import { schedulePolicy, scheduleTimeZone } from '../domain/schedule-settings';
 import { errorMessage } from '../errors';
 import type { Logger } from '../logging';
 import type { ProgressReporter } from '../queue/job-progress';
-import type { StorageBackend } from '../engine/storage/storage-backend';
+import type { StorageTargets } from '../engine/storage/storage-targets';
+import { deleteStoredCopies } from './delete-backup';
 
 /** A temporary file untouched this long belongs to a write that died (a write in progress touches it constantly). */
 export const STALE_WRITE_AGE_MS = 6 * 60 * 60 * 1000;
@@ -18,8 +19,15 @@ export interface RetentionDeps {
 }
 
 export interface PruneDeps extends RetentionDeps {
-  storage: StorageBackend;
+  copies: BackupCopyRepository;
+  targets: StorageTargets;
   logger: Logger;
+}
+
+/** Removes every stored copy of a backup, or throws with the copies that could not be removed. */
+async function removeAllCopies(deps: PruneDeps, backup: Backup): Promise<void> {
+  const failed = (await deleteStoredCopies(deps, backup)).filter((c) => c.status !== 'deleted');
+  if (failed.length > 0) throw new Error(failed.map((c) => `${c.target}: ${c.error}`).join('; '));
 }
 
 export interface RetentionPlan {
@@ -66,12 +74,12 @@ export async function pruneBackups(deps: PruneDeps, request: { scheduleId: strin
     const { backup } = decision;
     if (decision.action === 'keep') result.kept++;
     if (decision.action === 'clean') {
-      await deps.storage.delete(backup.filename);
+      await removeAllCopies(deps, backup);
       result.cleaned++;
     }
     if (decision.action === 'delete') {
       try {
-        const deleted = await deps.backups.deleteIfUnprotected(backup.id, plan.now, (b) => deps.storage.delete(b.filename));
+        const deleted = await deps.backups.deleteIfUnprotected(backup.id, plan.now, (b) => removeAllCopies(deps, b));
         if (deleted) {
           result.deleted.push({ id: backup.id, filename: backup.filename, reason: decision.reason });
           deps.logger.info(`Retention (${scope}): deleted ${backup.filename} (${decision.reason})`);
@@ -86,7 +94,14 @@ export async function pruneBackups(deps: PruneDeps, request: { scheduleId: strin
     done++;
     progress({ stage: 'pruning', percent: Math.floor((done / plan.decisions.length) * 95) });
   }
-  result.staleWritesRemoved = await deps.storage.removeStaleWrites(new Date(plan.now.getTime() - STALE_WRITE_AGE_MS));
+  const staleBefore = new Date(plan.now.getTime() - STALE_WRITE_AGE_MS);
+  for (const target of deps.targets.all) {
+    try {
+      result.staleWritesRemoved += await target.removeStaleWrites(staleBefore);
+    } catch (err) {
+      deps.logger.warn(`Retention: could not clean up interrupted writes on ${target.name}: ${errorMessage(err)}`);
+    }
+  }
   progress({ stage: 'completed', percent: 100 });
   deps.logger.info(
     `Retention (${scope}): kept ${result.kept}, deleted ${result.deleted.length}, cleaned ${result.cleaned} failed, removed ${result.staleWritesRemoved} stale temporary file(s)`,

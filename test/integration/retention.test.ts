@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BackupStatus } from '../../shared/domain/types';
 import { isFinished } from '../helpers/executions';
@@ -142,5 +143,49 @@ describe('retention after each backup, its preview, and protecting backups', fun
     assert.equal(await exists('unscheduled-old'), false, '100 days > 60');
     assert.equal(await exists('unscheduled-recent'), true);
     assert.equal(await exists('protected'), true, 'the schedule\'s backups are not touched by the default policy');
+  });
+});
+
+describe('retention with a replica', function () {
+  this.timeout(120_000);
+  let stack: TestStack;
+  let replicaDir: string;
+
+  before(async () => {
+    const source = await createKanbuDatabase(50);
+    replicaDir = await mkdtemp(join(tmpdir(), 'kbt-replica-'));
+    stack = await startStack({
+      env: { DATABASE_URL: source.url, BACKUP_RETENTION_DAYS: '5', BACKUP_REPLICAS: 'local:second', BACKUP_LOCAL_SECOND_PATH: replicaDir },
+      workerQueues: ['backup', 'prune'],
+    });
+  });
+  after(async () => {
+    await stack?.close();
+    await rm(replicaDir, { recursive: true, force: true });
+  });
+
+  async function backupAndPrune() {
+    const started = new Date(Date.now() - 1000);
+    const accepted = await http('POST', `${stack.baseUrl}/api/backups`, { token: ADMIN_KEY, body: { type: 'database' } });
+    assert.equal(accepted.status, 202);
+    const prune = await waitFor(async () => {
+      const page = await stack.runtime.executions.list({ page: 1, pageSize: 20, kind: 'prune' });
+      return page.items.find((e) => e.queuedAt >= started && isFinished(e));
+    }, 'the prune job', 60_000);
+    assert.equal(prune.status, 'completed', prune.error ?? '');
+    return (await stack.runtime.executions.findById(accepted.body.executionId))!.backupId!;
+  }
+
+  it('deletes an expired backup from every target, not only the primary', async () => {
+    const old = await backupAndPrune();
+    const oldFile = (await stack.runtime.backups.findById(old))!.filename;
+    assert.deepEqual(await readdir(replicaDir), [oldFile]);
+    await stack.runtime.dataSource.query(`UPDATE backup SET created_at = now() - interval '10 days' WHERE id = $1`, [old]);
+    await new Promise((r) => setTimeout(r, 1100)); // the next backup gets another file name
+    const fresh = await backupAndPrune();
+    const freshFile = (await stack.runtime.backups.findById(fresh))!.filename;
+    assert.equal(await stack.runtime.backups.findById(old), null);
+    assert.deepEqual(await readdir(replicaDir), [freshFile]);
+    assert.deepEqual(await readdir(stack.backupDir), [freshFile]);
   });
 });

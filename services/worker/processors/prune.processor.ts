@@ -11,7 +11,8 @@ export function pruneProcessor(runtime: Runtime): JobHandler<PruneJobData> {
       {
         backups: runtime.backups,
         schedules: runtime.schedules,
-        storage: runtime.storage,
+        copies: runtime.copies,
+        targets: runtime.targets,
         logger: ctx.logger,
         defaultRetentionDays: runtime.config.BACKUP_RETENTION_DAYS,
         defaultTimeZone: runtime.config.BACKUP_CRON_TIMEZONE,
