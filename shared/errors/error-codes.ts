@@ -24,6 +24,7 @@ export enum ErrorCode {
   WrongEncryptionKey = 'WRONG_ENCRYPTION_KEY',
   CorruptBackup = 'CORRUPT_BACKUP',
   ChecksumMismatch = 'CHECKSUM_MISMATCH',
+  RestoreFailed = 'RESTORE_FAILED',
   QueueUnavailable = 'QUEUE_UNAVAILABLE',
   Internal = 'INTERNAL',
 }
