@@ -21,6 +21,8 @@ export interface CreateBackupDeps {
   keys: KeyRing;
   compression: Compression;
   compressionLevel: number;
+  /** Parallel gzip blocks or zstd threads; 0 or absent = one per core. */
+  compressionThreads?: number;
   logger: Logger;
 }
 
@@ -69,7 +71,7 @@ async function reserveBackupRow(deps: CreateBackupDeps, request: CreateBackupReq
 }
 
 /**
- * Takes one backup: reserves its catalog row, streams source → gzip → SHA-256 →
+ * Takes one backup: reserves its catalog row, streams source → compress → SHA-256 →
  * AES-256-GCM → storage, then records the facts. On any failure the partial
  * write is removed, the row says `failed` with the reason, and the error is rethrown.
  */
@@ -90,7 +92,7 @@ export async function createBackup(deps: CreateBackupDeps, request: CreateBackup
     });
     const result = await runCreatePipeline({
       source: source.stream,
-      compressor: createCompressor(deps.compression, deps.compressionLevel),
+      compressor: createCompressor(deps.compression, deps.compressionLevel, { threads: deps.compressionThreads }),
       encryptor,
       writer,
       onSourceBytes: (bytes) => {

@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import { backupDeps } from '../../../shared/jobs/backup-deps';
 import { createBackup } from '../../../shared/jobs/create-backup';
 import type { BackupJobData } from '../../../shared/queue/job-payloads';
 import type { Runtime } from '../../../shared/runtime/runtime';
@@ -7,16 +8,7 @@ import type { JobContext, JobHandler } from '../job-runner';
 export function backupProcessor(runtime: Runtime): JobHandler<BackupJobData> {
   return async (job: Job<BackupJobData>, ctx: JobContext) => {
     const backup = await createBackup(
-      {
-        backups: runtime.backups,
-        copies: runtime.copies,
-        storage: runtime.storage,
-        sources: runtime.sources,
-        keys: runtime.keys,
-        compression: 'gzip',
-        compressionLevel: runtime.config.BACKUP_COMPRESSION_LEVEL,
-        logger: ctx.logger,
-      },
+      backupDeps(runtime, ctx.logger),
       {
         type: job.data.type,
         trigger: job.data.trigger,

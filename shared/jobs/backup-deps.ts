@@ -1,0 +1,18 @@
+import type { Logger } from '../logging';
+import type { Runtime } from '../runtime/runtime';
+import type { CreateBackupDeps } from './create-backup';
+
+/** What createBackup needs, from the runtime and the configured compression; shared by the worker and the CLI. */
+export function backupDeps(runtime: Runtime, logger: Logger): CreateBackupDeps {
+  return {
+    backups: runtime.backups,
+    copies: runtime.copies,
+    storage: runtime.storage,
+    sources: runtime.sources,
+    keys: runtime.keys,
+    compression: runtime.config.BACKUP_COMPRESSION,
+    compressionLevel: runtime.config.BACKUP_COMPRESSION_LEVEL,
+    compressionThreads: runtime.config.BACKUP_COMPRESSION_THREADS,
+    logger,
+  };
+}
