@@ -27,12 +27,7 @@ function describe(error: ValidationError): string {
   return `${key}${missing} ${reasons.join('; ')}${shown}`;
 }
 
-/**
- * Reads, converts and validates the environment once. Empty strings count as unset,
- * so `FOO=` in a compose file falls back to the default. Secrets are registered for
- * redaction before anything could log them.
- */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+function readEnv(source: NodeJS.ProcessEnv): { env: Env; errors: ValidationError[] } {
   const plain: Record<string, string> = {};
   for (const key of envKeys()) {
     const value = source[key];
@@ -45,7 +40,29 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     registerSecret(value);
     for (const part of value?.split(',') ?? []) registerSecret(part.trim());
   }
+  return { env, errors };
+}
+
+/**
+ * Reads, converts and validates the environment once. Empty strings count as unset,
+ * so `FOO=` in a compose file falls back to the default. Secrets are registered for
+ * redaction before anything could log them.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const { env, errors } = readEnv(source);
   if (errors.length > 0) throw new ConfigError(errors.map(describe));
+  return Object.freeze(env);
+}
+
+/**
+ * The same reading and validation, judged only on `keys`: for tools that must
+ * work with almost nothing configured, such as `kanbu-backup decrypt` during a
+ * disaster recovery, which needs only the encryption keys.
+ */
+export function loadPartialConfig<K extends keyof Env>(keys: readonly K[], source: NodeJS.ProcessEnv = process.env): Readonly<Pick<Env, K>> {
+  const { env, errors } = readEnv(source);
+  const relevant = errors.filter((e) => (keys as readonly string[]).includes(e.property));
+  if (relevant.length > 0) throw new ConfigError(relevant.map(describe));
   return Object.freeze(env);
 }
 
