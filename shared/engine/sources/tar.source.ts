@@ -19,7 +19,9 @@ function isArchivable(s: Stats): boolean {
  * read. Entries are relative to the root; symlinks are stored as links and
  * never followed, so nothing outside the tree is read; excluded paths are
  * skipped, excluded directories are not even entered. Any read error fails the
- * backup rather than silently leaving a file out.
+ * backup rather than silently leaving a file out. `portable` leaves out owner
+ * ids, device and inode numbers (which GNU tar would warn about): files
+ * extract owned by whoever extracts them, with their modes and times.
  */
 export class TarSource implements BackupSource {
   readonly type = 'source' as const;
@@ -32,7 +34,7 @@ export class TarSource implements BackupSource {
     const keep = (path: string, s: Stats) => isArchivable(s) && !this.exclude.excludes(path.replace(/^\.\//, ''), s.isDirectory());
     const topLevel = (await readdir(this.root)).sort();
     const estimatedBytes = await this.measure('', topLevel, keep);
-    const pack = createTar({ cwd: this.root, strict: true, follow: false, maxReadSize: 1024 * 1024, filter: (path, entry) => keep(path, entry as Stats) }, topLevel);
+    const pack = createTar({ cwd: this.root, portable: true, strict: true, follow: false, maxReadSize: 1024 * 1024, filter: (path, entry) => keep(path, entry as Stats) }, topLevel);
     const root = this.root;
     async function* archive(): AsyncGenerator<Buffer> {
       try {
