@@ -7,7 +7,7 @@ import { createLogger } from '../../shared/logging';
 import { enqueue } from '../../shared/queue/enqueue';
 import type { JobProgress } from '../../shared/queue/job-progress';
 import type { Runtime } from '../../shared/runtime/runtime';
-import { CliCommand, onePositional, parseCommandArgs, UsageError } from './cli-command';
+import { choice, CliCommand, onePositional, parseCommandArgs, UsageError } from './cli-command';
 import { cliConfig, configureCliLogging, withRuntime } from './cli-runtime';
 import { formatBytes } from './format';
 import { ProgressDisplay } from './progress-display';
@@ -82,12 +82,11 @@ export const backupCommand: CliCommand = {
       'no-wait': { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
     });
-    const type = onePositional(positionals, 'backup type (database or source)');
-    if (!(BACKUP_TYPES as readonly string[]).includes(type)) throw new UsageError(`unknown backup type "${type}": use database or source`);
+    const type = choice<BackupType>(onePositional(positionals, 'backup type (database or source)'), BACKUP_TYPES, 'the backup type')!;
     if (values['no-wait'] && !values.queue) throw new UsageError('--no-wait only applies with --queue');
     configureCliLogging(values.verbose === true);
     return withRuntime(cliConfig(), (runtime) =>
-      values.queue ? runQueued(runtime, type as BackupType, !values['no-wait']) : runHere(runtime, type as BackupType),
+      values.queue ? runQueued(runtime, type, !values['no-wait']) : runHere(runtime, type),
     );
   },
 };

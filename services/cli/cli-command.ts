@@ -31,3 +31,10 @@ export function onePositional(positionals: string[], what: string): string {
   if (positionals.length !== 1) throw new UsageError(`expected exactly one ${what}`);
   return positionals[0];
 }
+
+/** A value that must be one of `allowed`; `what` names it in the message. */
+export function choice<T extends string>(value: string | undefined, allowed: readonly T[], what: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${what} must be one of: ${allowed.join(', ')} (got "${value}")`);
+  return value as T;
+}

@@ -1,13 +1,7 @@
 import { BACKUP_STATUSES, BACKUP_TYPES, BackupStatus, BackupType } from '../../shared/domain/types';
-import { CliCommand, parseCommandArgs, UsageError } from './cli-command';
+import { choice, CliCommand, parseCommandArgs, UsageError } from './cli-command';
 import { cliConfig, configureCliLogging, withRuntime } from './cli-runtime';
 import { formatBytes, formatTable } from './format';
-
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], what: string): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${what} must be one of: ${allowed.join(', ')}`);
-  return value as T;
-}
 
 export const listCommand: CliCommand = {
   name: 'list',
@@ -21,8 +15,8 @@ export const listCommand: CliCommand = {
       json: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const type = oneOf<BackupType>(values.type, BACKUP_TYPES, 'type');
-    const status = oneOf<BackupStatus>(values.status, BACKUP_STATUSES, 'status');
+    const type = choice<BackupType>(values.type, BACKUP_TYPES, '--type');
+    const status = choice<BackupStatus>(values.status, BACKUP_STATUSES, '--status');
     const limit = Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit must be a whole number from 1 to 10000');
     configureCliLogging(false);

@@ -175,7 +175,7 @@ describe('kanbu-backup CLI', function () {
   it('answers bad usage with exit code 2 and the usage line', async () => {
     const badType = await runCli(['backup', 'everything'], env);
     assert.equal(badType.code, 2);
-    assert.match(badType.stderr, /unknown backup type "everything"[\s\S]*Usage: kanbu-backup backup database\|source/);
+    assert.match(badType.stderr, /the backup type must be one of: database, source \(got "everything"\)[\s\S]*Usage: kanbu-backup backup database\|source/);
     assert.equal((await runCli(['frobnicate'], env)).code, 2);
     assert.equal((await runCli(['list', '--bogus'], env)).code, 2);
     const help = ok(await runCli(['--help'], {}));

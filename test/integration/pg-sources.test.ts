@@ -10,10 +10,11 @@ import { PgDumpAutoSource } from '../../shared/engine/sources/pg-dump-auto.sourc
 import { PgDumpDockerSource } from '../../shared/engine/sources/pg-dump-docker.source';
 import { PG_DUMP_ARGS, PgDumpDirectSource } from '../../shared/engine/sources/pg-dump.source';
 import { parsePostgresUrl } from '../../shared/engine/sources/postgres-connection';
-import { AppError, ErrorCode } from '../../shared/errors';
+import { ErrorCode } from '../../shared/errors';
 import { createFakeDocker, FakeDocker } from '../helpers/fake-docker';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
 import { createDatabase } from '../helpers/services';
+import { appErrorFrom } from '../helpers/app-error';
 
 const DUMP = PG_DUMP_ARGS.join(' ');
 const LABEL_QUERIES = [
@@ -22,15 +23,6 @@ const LABEL_QUERIES = [
 ];
 const SIZE_QUERY = 'psql -X -q -t -A -c SELECT pg_database_size(current_database())';
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof AppError, `expected AppError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('should have failed');
-}
 
 /** Loads what a source produced into a new database and checks it equals the source database. */
 async function assertRestoresTo(source: { url: string }, stream: Readable) {
@@ -107,21 +99,21 @@ describe('docker mode (a fake docker CLI first on PATH)', () => {
       'inspect --type container --format {{.State.Running}} my-db',
       `exec -e PGUSER -e PGDATABASE -e PGAPPNAME -e PGPASSWORD my-db ${SIZE_QUERY}`,
     ]);
-    const stopped = await failure(new PgDumpDockerSource({ container: 'stopped-db', pattern: 'postgres', conn }).open());
+    const stopped = await appErrorFrom(new PgDumpDockerSource({ container: 'stopped-db', pattern: 'postgres', conn }).open());
     assert.match(stopped.message, /POSTGRES_CONTAINER=stopped-db is not running/);
-    const missing = await failure(new PgDumpDockerSource({ container: 'ghost', pattern: 'postgres', conn }).open());
+    const missing = await appErrorFrom(new PgDumpDockerSource({ container: 'ghost', pattern: 'postgres', conn }).open());
     assert.match(missing.message, /POSTGRES_CONTAINER=ghost does not exist/);
   });
 
   it('refuses to guess between two matching containers', async () => {
     await useFakeDocker({ ps: { 'label=com.docker.compose.service=postgres': ['a-postgres-1', 'b-postgres-1'] } });
-    const err = await failure(new PgDumpDockerSource({ pattern: 'postgres' }).open());
+    const err = await appErrorFrom(new PgDumpDockerSource({ pattern: 'postgres' }).open());
     assert.match(err.message, /2 running containers match the label com.docker.compose.service=postgres \(a-postgres-1, b-postgres-1\); set POSTGRES_CONTAINER/);
   });
 
   it('names everything it tried when no container is found', async () => {
     await useFakeDocker({});
-    const err = await failure(new PgDumpDockerSource({ pattern: 'nothing-matches' }).open());
+    const err = await appErrorFrom(new PgDumpDockerSource({ pattern: 'nothing-matches' }).open());
     assert.equal(err.code, ErrorCode.SourceFailed);
     assert.equal(
       err.message,
@@ -146,7 +138,7 @@ describe('docker mode (a fake docker CLI first on PATH)', () => {
     await assertRestoresTo(kanbu, viaDocker.stream);
 
     await useFakeDocker({});
-    const neither = await failure(new PgDumpAutoSource(unreachable, new PgDumpDockerSource({ pattern: 'postgres', conn })).open());
+    const neither = await appErrorFrom(new PgDumpAutoSource(unreachable, new PgDumpDockerSource({ pattern: 'postgres', conn })).open());
     assert.match(neither.message, /^BACKUP_PG_MODE=auto found no database to back up: DATABASE_URL \(127.0.0.1:1\) is not reachable: .*ECONNREFUSED.*, and docker mode failed: no PostgreSQL container found/);
     assert.equal(neither.retryable, true, 'an unreachable server may come back');
   });
@@ -164,7 +156,7 @@ describe('pg_dump version check (direct mode)', () => {
     const fake = join(dir, 'pg_dump');
     await writeFile(fake, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "pg_dump (PostgreSQL) 9.6.24"; exit 0; fi\necho dumped > ${dir}/ran\n`);
     await chmod(fake, 0o755);
-    const err = await failure(new PgDumpDirectSource(parsePostgresUrl(kanbu.url), fake).open());
+    const err = await appErrorFrom(new PgDumpDirectSource(parsePostgresUrl(kanbu.url), fake).open());
     assert.equal(err.code, ErrorCode.SourceFailed);
     assert.equal(err.retryable, false);
     assert.match(err.message, /pg_dump version mismatch: pg_dump 9\.6 cannot dump the PostgreSQL 1\d\.\d+ .*server, which is newer/);

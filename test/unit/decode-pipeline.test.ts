@@ -6,9 +6,10 @@ import { HEADER_LENGTH, TAG_LENGTH } from '../../shared/engine/crypto/stream-for
 import { decodeBackup } from '../../shared/engine/decode-pipeline';
 import { createCompressor } from '../../shared/engine/transforms/compression';
 import type { Compression } from '../../shared/domain/types';
-import { AppError, ErrorCode } from '../../shared/errors';
+import { ErrorCode } from '../../shared/errors';
 import { decodeToBuffer, memoryInput, recordingSink } from '../helpers/decode';
 import { runThrough } from '../helpers/streams';
+import { appErrorFrom } from '../helpers/app-error';
 
 const KEY = 'decode pipeline test passphrase';
 const ring = KeyRing.fromConfig(KEY);
@@ -26,15 +27,6 @@ async function store(plain: Buffer, compression: Compression, encrypted: boolean
   return { compressed, stored };
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof AppError, `expected AppError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('decoding should have failed');
-}
 
 describe('decode pipeline', () => {
   const plain = sql(20_000);
@@ -69,7 +61,7 @@ describe('decode pipeline', () => {
   it('fails with CHECKSUM_MISMATCH, and the sink never sees a clean end', async () => {
     const { stored } = await store(plain, 'gzip', true);
     const rec = recordingSink();
-    const err = await failure(decodeBackup(memoryInput(stored), rec.sink, { keys: ring, output: 'plain', expectedSha256: 'ab'.repeat(32) }));
+    const err = await appErrorFrom(decodeBackup(memoryInput(stored), rec.sink, { keys: ring, output: 'plain', expectedSha256: 'ab'.repeat(32) }));
     assert.equal(err.code, ErrorCode.ChecksumMismatch);
     assert.match(err.message, /^Checksum mismatch/);
     assert.equal(rec.finished(), false);
@@ -89,7 +81,7 @@ describe('decode pipeline', () => {
     }
     for (const [what, bytes] of cases) {
       const rec = recordingSink();
-      const err = await failure(decodeBackup(memoryInput(bytes), rec.sink, { keys: ring, output: 'plain', encrypted: true }));
+      const err = await appErrorFrom(decodeBackup(memoryInput(bytes), rec.sink, { keys: ring, output: 'plain', encrypted: true }));
       assert.ok([ErrorCode.CorruptBackup, ErrorCode.WrongEncryptionKey].includes(err.code), `${what}: ${err.code} ${err.message}`);
       assert.equal(rec.finished(), false, what);
     }
@@ -97,7 +89,7 @@ describe('decode pipeline', () => {
 
   it('names the missing key of a v2 file', async () => {
     const { stored } = await store(plain, 'gzip', true);
-    const err = await failure(decodeToBuffer(memoryInput(stored), { keys: KeyRing.fromConfig('another key entirely'), output: 'plain' }));
+    const err = await appErrorFrom(decodeToBuffer(memoryInput(stored), { keys: KeyRing.fromConfig('another key entirely'), output: 'plain' }));
     assert.equal(err.code, ErrorCode.WrongEncryptionKey);
     assert.match(err.message, new RegExp(`key ${ring.current!.id}.*not configured`));
   });

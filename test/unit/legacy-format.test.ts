@@ -4,23 +4,15 @@ import { decodeBackup } from '../../shared/engine/decode-pipeline';
 import { parseEncryptionKey } from '../../shared/engine/crypto/encryption-key';
 import { KeyRing } from '../../shared/engine/crypto/key-ring';
 import { LEGACY_BLOCK_SIZE } from '../../shared/engine/crypto/legacy-format';
-import { AppError, ErrorCode } from '../../shared/errors';
+import { ErrorCode } from '../../shared/errors';
 import { decodeToBuffer, memoryInput, recordingSink } from '../helpers/decode';
 import { legacyEncrypt } from '../helpers/legacy-file';
 import { pseudoRandomBytes } from '../helpers/streams';
+import { appErrorFrom } from '../helpers/app-error';
 
 const HEX = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 const PASSPHRASE = 'the old kanbu passphrase';
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof AppError, `expected AppError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('decoding should have failed');
-}
 
 describe('legacy encrypted format (read only)', () => {
   for (const [name, key] of [['a 64-hex key', HEX], ['a passphrase (PBKDF2 with the fixed salt)', PASSPHRASE]]) {
@@ -49,7 +41,7 @@ describe('legacy encrypted format (read only)', () => {
 
   it('reports a wrong key as such, and emits nothing', async () => {
     const rec = recordingSink();
-    const err = await failure(decodeBackup(memoryInput(legacyEncrypt(Buffer.from('data'), HEX)), rec.sink, { keys: KeyRing.fromConfig(PASSPHRASE), output: 'compressed' }));
+    const err = await appErrorFrom(decodeBackup(memoryInput(legacyEncrypt(Buffer.from('data'), HEX)), rec.sink, { keys: KeyRing.fromConfig(PASSPHRASE), output: 'compressed' }));
     assert.equal(err.code, ErrorCode.WrongEncryptionKey);
     assert.match(err.message, /Wrong key/);
     assert.equal(rec.bytes().length, 0);
@@ -61,11 +53,11 @@ describe('legacy encrypted format (read only)', () => {
       const tampered = Buffer.from(file);
       tampered[position] ^= 0x40;
       const rec = recordingSink();
-      const err = await failure(decodeBackup(memoryInput(tampered), rec.sink, { keys: KeyRing.fromConfig(HEX), output: 'compressed', encrypted: true }));
+      const err = await appErrorFrom(decodeBackup(memoryInput(tampered), rec.sink, { keys: KeyRing.fromConfig(HEX), output: 'compressed', encrypted: true }));
       assert.equal(err.code, ErrorCode.WrongEncryptionKey, `byte ${position}`);
       assert.equal(rec.bytes().length, 0, `byte ${position}: nothing may be passed on`);
     }
-    const err = await failure(decodeToBuffer(memoryInput(file.subarray(0, 20)), { keys: KeyRing.fromConfig(HEX), output: 'compressed', encrypted: true }));
+    const err = await appErrorFrom(decodeToBuffer(memoryInput(file.subarray(0, 20)), { keys: KeyRing.fromConfig(HEX), output: 'compressed', encrypted: true }));
     assert.equal(err.code, ErrorCode.CorruptBackup);
   });
 
@@ -76,7 +68,7 @@ describe('legacy encrypted format (read only)', () => {
     swapped[16 + LEGACY_BLOCK_SIZE + 7] ^= 0x01; // inside the second block
     const rec = recordingSink();
     const input = memoryInput([file, file, swapped]);
-    const err = await failure(decodeBackup(input, rec.sink, { keys: KeyRing.fromConfig(HEX), output: 'compressed', encrypted: true }));
+    const err = await appErrorFrom(decodeBackup(input, rec.sink, { keys: KeyRing.fromConfig(HEX), output: 'compressed', encrypted: true }));
     assert.equal(err.code, ErrorCode.CorruptBackup);
     assert.match(err.message, /changed after it was authenticated/);
     assert.ok(rec.bytes().length <= LEGACY_BLOCK_SIZE, 'only the block before the change may have been passed on');
@@ -85,7 +77,7 @@ describe('legacy encrypted format (read only)', () => {
   });
 
   it('says the key is not set when no key is configured', async () => {
-    const err = await failure(decodeToBuffer(memoryInput(legacyEncrypt(Buffer.from('x'), HEX)), { keys: new KeyRing(undefined), output: 'compressed', encrypted: true }));
+    const err = await appErrorFrom(decodeToBuffer(memoryInput(legacyEncrypt(Buffer.from('x'), HEX)), { keys: new KeyRing(undefined), output: 'compressed', encrypted: true }));
     assert.equal(err.code, ErrorCode.EncryptionKeyMissing);
   });
 });
