@@ -11,19 +11,25 @@ const LINE_INTERVAL_MS = 10_000;
  * jobs stay readable. stdout stays free for the command's output.
  */
 export class ProgressDisplay {
-  private readonly startedAt = Date.now();
+  private readonly startedAt: number;
   private lastDraw = 0;
   private lastStage = '';
   private drawn = false;
 
-  constructor(private readonly label: string, private readonly out: NodeJS.WriteStream = process.stderr) {}
+  constructor(
+    private readonly label: string,
+    private readonly out: NodeJS.WriteStream = process.stderr,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.startedAt = now();
+  }
 
   private get tty(): boolean {
     return this.out.isTTY === true;
   }
 
   readonly update = (p: JobProgress): void => {
-    const now = Date.now();
+    const now = this.now();
     const stageChanged = p.stage !== this.lastStage;
     if (!stageChanged && now - this.lastDraw < (this.tty ? TTY_INTERVAL_MS : LINE_INTERVAL_MS) && p.percent < 100) return;
     this.lastDraw = now;

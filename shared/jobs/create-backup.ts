@@ -86,6 +86,7 @@ export async function createBackup(deps: CreateBackupDeps, request: CreateBackup
   try {
     const encryptor = deps.keys.current ? await createEncryptStream(deps.keys.current) : undefined;
     const source = await deps.sources(request.type).open();
+    deps.logger.info(`Source of ${backup.filename}: ${JSON.stringify(source.facts)}`);
     const writer = await deps.storage.createWriter(backup.filename).catch((err) => {
       source.stream.destroy();
       throw err;
