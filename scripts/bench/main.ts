@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { availableParallelism } from 'node:os';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { createCatalogDataSource, runCatalogMigrations } from '../../shared/catalog/data-source';
 import { PG_DUMP_ARGS } from '../../shared/engine/sources/pg-dump.source';
@@ -109,6 +110,23 @@ async function lastBackup(catalogUrl: string): Promise<StoredBackup> {
   }
 }
 
+/** The backup process registers its queues in Redis under the bench's own prefix; nothing of it should stay. */
+async function clearQueueKeys(): Promise<void> {
+  const redis = new IORedis(settings.redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix()}:*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const queuePrefix = () => `${settings.prefix}-queue`;
+
 function baseEnv(): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG };
 }
@@ -161,7 +179,7 @@ async function runRound(steps: Steps, urls: { main: string; quarter: string; cat
     CATALOG_DATABASE_URL: urls.catalog,
     DATABASE_URL: databaseUrl,
     REDIS_URL: settings.redisUrl,
-    BACKUP_QUEUE_PREFIX: `${settings.prefix}-queue`,
+    BACKUP_QUEUE_PREFIX: queuePrefix(),
     BACKUP_ADMIN_API_KEY: 'kanbu-benchmark-admin-key',
     BACKUP_LOCAL_PATH: backups,
     BACKUP_ENCRYPTION_KEY: BENCH_KEY,
@@ -224,6 +242,7 @@ async function main(): Promise<void> {
     await rm(join(settings.dir, 'backups'), { recursive: true, force: true });
     await rm(join(settings.dir, 'baseline.sql.gz'), { force: true });
     await dropDatabase(`${settings.prefix}_catalog`);
+    await clearQueueKeys();
     if (!settings.keep) for (const scale of [settings.scale, quarterScale]) await dropDatabase(scaleName(scale));
   }
 
@@ -247,7 +266,11 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err) => {
-  process.stderr.write(`[bench] failed: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+main().then(
+  // ioredis keeps a timer for a while after disconnecting; the report is written.
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`[bench] failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

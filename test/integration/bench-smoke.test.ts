@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import IORedis from 'ioredis';
 import { DIST } from '../helpers/processes';
 import { PG_ADMIN_URL, REDIS_URL, uniqueName, withPg } from '../helpers/services';
 
@@ -58,5 +59,11 @@ describe('benchmark script (smoke, tiny BENCH_SCALE)', function () {
     assert.deepEqual(await readdir(dir), [], 'no backups, dumps or scratch files left behind');
     const left = await withPg(PG_ADMIN_URL, (c) => c.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${prefix}%`]));
     assert.deepEqual(left.rows, [], 'BENCH_KEEP=0 drops the generated databases');
+    const redis = new IORedis(REDIS_URL);
+    try {
+      assert.deepEqual(await redis.keys(`${prefix}*`), [], 'no queue keys left in Redis');
+    } finally {
+      redis.disconnect();
+    }
   });
 });
