@@ -2,6 +2,7 @@ import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsTimeZone, M
 import { BoolFromEnv, Doc, IntFromEnv, IsCron, IsCsvOf, IsUrlWithProtocol, Secret } from './env-decorators';
 import { IsReplicaList, STORAGE_KINDS, StorageKind, usesUnnamedTarget } from './storage-target-spec';
 import type { StorageTargetSpec } from './storage-target-spec';
+import { COMPRESSIONS, Compression } from '../domain/types';
 
 export { STORAGE_KINDS };
 export type { StorageKind };
@@ -107,6 +108,10 @@ export class Env {
   @IsString() @IsNotEmpty()
   KANBU_SOURCE_PATH = '/app';
 
+  @Doc('Sources', 'Source backups: extra comma-separated exclusions on top of the defaults (`node_modules/`, `.git/`, `dist/`, `.next/`, `.turbo/`, `coverage/`, `*.log`, `.env.local`). `name/` is a directory at any depth, `*.tmp` a name at any depth, `docs/private` a path from the root.')
+  @IsOptional() @IsString()
+  BACKUP_SOURCE_EXCLUDE = '';
+
   @Doc('Storage', 'Primary storage target: `local`, `gdrive` or `s3`.')
   @IsIn(STORAGE_KINDS)
   BACKUP_STORAGE: StorageKind = 'local';
@@ -187,9 +192,17 @@ export class Env {
   @Secret() @IsOptional() @IsString()
   BACKUP_ENCRYPTION_OLD_KEYS?: string;
 
-  @Doc('Pipeline', 'gzip level, 1 (fastest) to 9 (smallest).')
+  @Doc('Pipeline', '`gzip` (parallel, readable by plain `gunzip`) or `zstd` (needs the `zstd` binary; `.zst` files).')
+  @IsIn(COMPRESSIONS)
+  BACKUP_COMPRESSION: Compression = 'gzip';
+
+  @Doc('Pipeline', 'Compression level, 1 (fastest) to 9 (smallest); the same number is used for zstd.')
   @IntFromEnv() @IsInt() @Min(1) @Max(9)
   BACKUP_COMPRESSION_LEVEL = 6;
+
+  @Doc('Pipeline', 'Blocks compressed in parallel (gzip) or zstd threads; `0` = one per CPU core.')
+  @IntFromEnv() @IsInt() @Min(0) @Max(64)
+  BACKUP_COMPRESSION_THREADS = 0;
 
   @Doc('Pipeline', 'Attempts per job for transient failures (exponential backoff from 30 s).')
   @IntFromEnv() @IsInt() @Min(1) @Max(20)

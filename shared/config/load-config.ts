@@ -102,18 +102,35 @@ function sharedLocations(targets: StorageTargetConfig[]): string[] {
  * so `FOO=` in a compose file falls back to the default. Secrets are registered for
  * redaction before anything could log them.
  */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+function parseEnv(source: NodeJS.ProcessEnv): { env: Env; errors: ValidationError[] } {
   const env = plainToInstance(Env, readEnv(source, envKeys()));
   const errors = validateSync(env, { forbidUnknownValues: true });
   registerSecrets(env, envKeys());
   // Read by the AWS SDK's default chain, not by us; masked all the same.
   registerSecret(source.AWS_SECRET_ACCESS_KEY);
   registerSecret(source.AWS_SESSION_TOKEN);
+  return { env, errors };
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const { env, errors } = parseEnv(source);
   if (errors.length > 0) throw new ConfigError(errors.map((error) => describe(error)));
   const { targets, problems } = resolveStorageTargets(env, source);
   if (problems.length > 0) throw new ConfigError(problems);
   Object.defineProperty(env, 'storageTargets', { value: Object.freeze(targets), enumerable: false });
   return Object.freeze(env) as Config;
+}
+
+/**
+ * The same reading and validation, judged only on `keys`: for tools that must
+ * work with almost nothing configured, such as `kanbu-backup decrypt` during a
+ * disaster recovery, which needs only the encryption keys.
+ */
+export function loadPartialConfig<K extends keyof Env>(keys: readonly K[], source: NodeJS.ProcessEnv = process.env): Readonly<Pick<Env, K>> {
+  const { env, errors } = parseEnv(source);
+  const relevant = errors.filter((e) => (keys as readonly string[]).includes(e.property));
+  if (relevant.length > 0) throw new ConfigError(relevant.map((error) => describe(error)));
+  return Object.freeze(env);
 }
 
 /** For `main` files: a bad configuration prints what is wrong and stops the process. */

@@ -1,4 +1,4 @@
-import type { Readable, Transform } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { StorageWriter } from './storage/storage-backend';
 import { ByteCounter } from './transforms/byte-counter.transform';
@@ -6,9 +6,9 @@ import { Sha256Transform } from './transforms/sha256.transform';
 
 export interface CreatePipelineInput {
   source: Readable;
-  compressor: Transform;
+  compressor: Duplex;
   /** Absent when backups are not encrypted. */
-  encryptor?: Transform;
+  encryptor?: Duplex;
   writer: StorageWriter;
   onSourceBytes?: (bytes: number) => void;
 }

@@ -6,7 +6,8 @@ import { AppError, ErrorCode, errorMessage, isAppError } from '../errors';
 import { createLogger } from '../logging';
 import type { KeyRing } from '../engine/crypto/key-ring';
 import type { StorageTargets } from '../engine/storage/storage-targets';
-import { checksumOfStored } from '../engine/stored-checksum';
+import { isCorruptionError } from '../engine/corruption';
+import { decodeToEnd, StoredInput, storedObjectInput } from '../engine/decode-pipeline';
 import { BackupWithCopies, copiesOf, CopyRef } from './backup-copies';
 
 const logger = createLogger('Storage');
@@ -28,6 +29,20 @@ export interface SkippedCopy {
   target: string;
   reason: 'missing' | 'corrupt' | 'unreachable' | 'not_configured';
   error: string;
+}
+
+/** A copy chosen for reading, not opened yet: `input` can be opened (and re-opened) for the decode path. */
+export interface ChosenCopy {
+  input: StoredInput;
+  /** The storage target the bytes come from. */
+  target: string;
+  /** False when a replica is used because the primary copy was not usable. */
+  primary: boolean;
+  sizeBytes: number;
+  /** True when this copy's checksum was re-computed and matched. */
+  verified: boolean;
+  /** Copies tried before this one, and why they were not used. */
+  skipped: SkippedCopy[];
 }
 
 export interface OpenedBackup {
@@ -82,12 +97,23 @@ export class BackupReader {
   constructor(private readonly targets: StorageTargets, private readonly options: { keys: KeyRing; copies?: CopyCheckRecorder }) {}
 
   async open(backup: ReadableBackup, options: OpenOptions = {}): Promise<OpenedBackup> {
+    const chosen = await this.choose(backup, options);
+    try {
+      const { input, ...rest } = chosen;
+      return { ...rest, stream: await input.open() };
+    } catch (err) {
+      throw noUsableCopy(backup.filename, [...chosen.skipped, { target: chosen.target, reason: 'unreachable', error: errorMessage(err) }]);
+    }
+  }
+
+  /** The first usable copy (verified when asked), without opening it: restore decodes it with the one decode path. */
+  async choose(backup: ReadableBackup, options: OpenOptions = {}): Promise<ChosenCopy> {
     const verify = options.verify ?? false;
     const rows = backup.copies ?? (await this.options.copies?.forBackup(backup.id)) ?? [];
     const skipped: SkippedCopy[] = [];
     for (const copy of readOrder(copiesOf(backup, rows), verify)) {
       const result = await this.tryCopy(backup, copy, verify, options.onVerifyProgress);
-      if ('stream' in result) {
+      if ('input' in result) {
         if (skipped.length > 0) logger.warn(`Reading ${backup.filename} from ${copy.target}: ${skipped.map((s) => `${s.target} ${s.reason}`).join(', ')}`);
         return { ...result, skipped };
       }
@@ -102,7 +128,7 @@ export class BackupReader {
     copy: CopyRef,
     verify: boolean,
     onVerifyProgress?: OpenOptions['onVerifyProgress'],
-  ): Promise<Omit<OpenedBackup, 'skipped'> | SkippedCopy> {
+  ): Promise<Omit<ChosenCopy, 'skipped'> | SkippedCopy> {
     const skip = (reason: SkippedCopy['reason'], error: string): SkippedCopy => ({ target: copy.target, reason, error });
     const storage = this.targets.get(copy.target);
     if (!storage) return skip('not_configured', `storage target ${copy.target} is not configured`);
@@ -115,31 +141,28 @@ export class BackupReader {
     if (!stored) return skip('missing', `${copy.location} is not in ${storage.location}`);
     const expected = copy.sizeBytes ?? (copy.isPrimary ? backup.sizeBytes : null);
     if (expected !== null && stored.sizeBytes !== expected) return skip('corrupt', `it has ${stored.sizeBytes} bytes, the catalog says ${expected}`);
+    const input = storedObjectInput(storage, copy.location, stored.sizeBytes);
     const verified = verify && backup.checksum !== null;
     if (verified) {
       const onBytes = onVerifyProgress && ((bytes: number) => onVerifyProgress(bytes, stored.sizeBytes));
-      const problem = await this.checksumProblem(backup, copy, storage.openRead(copy.location), onBytes);
+      const problem = await this.checksumProblem(backup, copy, input, onBytes);
       if (problem) return problem;
       await this.record(copy, 'completed', null);
     }
-    try {
-      return { stream: await storage.openRead(copy.location), target: copy.target, primary: copy.isPrimary, sizeBytes: stored.sizeBytes, verified };
-    } catch (err) {
-      return skip('unreachable', errorMessage(err));
-    }
+    return { input, target: copy.target, primary: copy.isPrimary, sizeBytes: stored.sizeBytes, verified };
   }
 
-  private async checksumProblem(backup: ReadableBackup, copy: CopyRef, opening: Promise<Readable>, onBytes?: (bytes: number) => void): Promise<SkippedCopy | null> {
+  private async checksumProblem(backup: ReadableBackup, copy: CopyRef, input: StoredInput, onBytes?: (bytes: number) => void): Promise<SkippedCopy | null> {
     try {
-      const actual = await checksumOfStored(await opening, { encrypted: backup.encrypted, keys: this.options.keys, onBytes });
-      if (actual === backup.checksum) return null;
-      return { target: copy.target, reason: 'corrupt', error: `its SHA-256 is ${actual}, the catalog says ${backup.checksum}` };
+      const onProgress = onBytes && ((p: { bytes?: number }) => onBytes(p.bytes ?? 0));
+      await decodeToEnd(input, { keys: this.options.keys, encrypted: backup.encrypted, expectedSha256: backup.checksum, onProgress });
+      return null;
     } catch (err) {
       // Without the key no copy can be checked: say so instead of calling every copy corrupt.
       if (isAppError(err) && KEY_ERRORS.includes(err.code)) {
         throw new AppError(err.code, `Cannot verify ${backup.filename}: ${err.message}`, { status: 409, cause: err });
       }
-      const reason = isAppError(err) && err.code === ErrorCode.CorruptBackup ? 'corrupt' : 'unreachable';
+      const reason = isCorruptionError(err) ? 'corrupt' : 'unreachable';
       return { target: copy.target, reason, error: errorMessage(err) };
     }
   }

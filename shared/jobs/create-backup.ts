@@ -27,6 +27,8 @@ export interface CreateBackupDeps {
   keys: KeyRing;
   compression: Compression;
   compressionLevel: number;
+  /** Parallel gzip blocks or zstd threads; 0 or absent = one per core. */
+  compressionThreads?: number;
   logger: Logger;
 }
 
@@ -86,7 +88,7 @@ function copyWarnings(outcomes: CopyOutcome[]): string | null {
 }
 
 /**
- * Takes one backup: reserves its catalog row, streams source → gzip → SHA-256 →
+ * Takes one backup: reserves its catalog row, streams source → compress → SHA-256 →
  * AES-256-GCM → every storage target at once (primary and replicas, one pass),
  * then records the facts: `completed`, or `completed_with_warnings` when a
  * replica failed. On failure of the primary (or of any copy with
@@ -110,6 +112,7 @@ export async function createBackup(deps: CreateBackupDeps, request: CreateBackup
   try {
     const encryptor = deps.keys.current ? await createEncryptStream(deps.keys.current) : undefined;
     const source = await deps.sources(request.type).open();
+    deps.logger.info(`Source of ${backup.filename}: ${JSON.stringify(source.facts)}`);
     writer = await openReplicatedWriter(targets, backup.filename, {
       requireAll: deps.requireAllCopies ?? false,
       onCopyFailed: (target, err) => deps.logger.warn(`Copy of ${backup.filename} to ${target} failed: ${errorMessage(err)}`),
@@ -120,7 +123,7 @@ export async function createBackup(deps: CreateBackupDeps, request: CreateBackup
     });
     const result = await runCreatePipeline({
       source: source.stream,
-      compressor: createCompressor(deps.compression, deps.compressionLevel),
+      compressor: createCompressor(deps.compression, deps.compressionLevel, { threads: deps.compressionThreads }),
       encryptor,
       writer,
       onSourceBytes: (bytes) => {

@@ -1,8 +1,8 @@
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Backup } from '../catalog/entities';
 import type { BackupCopyRepository, BackupRepository } from '../catalog/repositories';
 import { AppError, ErrorCode, errorMessage, isAppError } from '../errors';
+import { isCorruptionError } from '../engine/corruption';
+import { decodeBackup, decodeToEnd, storedObjectInput } from '../engine/decode-pipeline';
 import type { Logger } from '../logging';
 import type { ProgressReporter } from '../queue/job-progress';
 import type { VerifyMode } from '../queue/job-payloads';
@@ -10,7 +10,6 @@ import type { KeyRing } from '../engine/crypto/key-ring';
 import type { PostgresExecutor } from '../engine/postgres/postgres-executor';
 import type { StorageTargets } from '../engine/storage/storage-targets';
 import { copiesOf, CopyRef } from './backup-copies';
-import { decodeBackup } from './restore/backup-decoder';
 import { DatabaseAdmin, TableStats } from './restore/database-admin';
 import { verifyDatabaseName } from './restore/restore-names';
 import { loadRestorableBackup } from './restore/restore-database';
@@ -21,7 +20,7 @@ export interface VerifyDeps {
   targets: StorageTargets;
   keys: KeyRing;
   /** Server for restore tests; only needed for mode `restore-test`. */
-  executor?: () => PostgresExecutor;
+  executor?: () => Promise<PostgresExecutor>;
   logger: Logger;
 }
 
@@ -44,14 +43,11 @@ export interface VerifyResult {
   restoreTest?: TableStats & { database: string; target: string };
 }
 
-/** Errors that say the stored bytes are bad (as opposed to a server being away, worth a retry). */
-const BAD_BYTES = new Set([ErrorCode.ChecksumMismatch, ErrorCode.CorruptBackup, ErrorCode.BackupFileNotFound]);
 const KEY_PROBLEMS = new Set([ErrorCode.WrongEncryptionKey, ErrorCode.EncryptionKeyMissing]);
 
+/** Bad or missing stored bytes: a verdict on the backup, not a reason to retry. */
 function isBadBytes(err: unknown): boolean {
-  if (isAppError(err)) return BAD_BYTES.has(err.code);
-  // zlib's own errors for a damaged compressed stream.
-  return /incorrect header check|unexpected end of file|invalid (block|distance|code|stored)/i.test(errorMessage(err));
+  return isCorruptionError(err) || (isAppError(err) && err.code === ErrorCode.BackupFileNotFound);
 }
 
 /** Reads one copy to the end: decrypt, SHA-256 against the catalog, decompress. */
@@ -63,10 +59,12 @@ async function checkCopy(deps: VerifyDeps, backup: Backup, copy: CopyRef, onByte
   if (copy.sizeBytes !== null && stored.sizeBytes !== copy.sizeBytes) {
     throw new AppError(ErrorCode.CorruptBackup, `it has ${stored.sizeBytes} bytes, the catalog says ${copy.sizeBytes}`);
   }
-  await pipeline(
-    decodeBackup(await storage.openRead(copy.location), backup, { keys: deps.keys, decompress: true, onStoredBytes: onBytes }),
-    new Writable({ write: (_chunk, _enc, done) => done() }),
-  );
+  await decodeToEnd(storedObjectInput(storage, copy.location, stored.sizeBytes), {
+    keys: deps.keys,
+    encrypted: backup.encrypted,
+    expectedSha256: backup.checksum,
+    onProgress: (p) => onBytes(p.bytes ?? 0),
+  });
 }
 
 /**
@@ -124,7 +122,7 @@ async function fail(deps: VerifyDeps, backup: Backup, request: VerifyRequest, re
 
 async function restoreTest(deps: VerifyDeps, backup: Backup, copy: CopyRef, request: VerifyRequest) {
   if (!deps.executor) throw new Error('No database server configured for restore tests');
-  const executor = deps.executor();
+  const executor = await deps.executor();
   const storage = deps.targets.get(copy.target)!;
   const admin = new DatabaseAdmin(executor, deps.logger);
   const now = new Date();
@@ -135,7 +133,13 @@ async function restoreTest(deps: VerifyDeps, backup: Backup, copy: CopyRef, requ
   try {
     const total = copy.sizeBytes ?? backup.sizeBytes ?? 1;
     const report = (b: number) => request.onProgress({ stage: 'restore-test', percent: 60 + Math.floor((b / total) * 35), bytes: b, totalBytes: total });
-    await executor.apply(database, decodeBackup(await storage.openRead(copy.location), backup, { keys: deps.keys, decompress: true, onStoredBytes: report }));
+    await decodeBackup(storedObjectInput(storage, copy.location, copy.sizeBytes ?? undefined), await executor.applySink(database), {
+      keys: deps.keys,
+      encrypted: backup.encrypted,
+      expectedSha256: backup.checksum,
+      output: 'plain',
+      onProgress: (p) => report(p.bytes ?? 0),
+    });
     const stats = await admin.tableStats(database);
     if (stats.tables === 0) throw new AppError(ErrorCode.RestoreFailed, 'the restore test loaded no tables');
     return { database, target: copy.target, ...stats };

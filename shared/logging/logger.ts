@@ -8,6 +8,10 @@ export type LogTag =
 export interface LoggingOptions {
   level: string;
   format: 'text' | 'json';
+  /** Every level to stderr, keeping stdout for a command's output (the CLI). */
+  stderrOnly?: boolean;
+  /** No log output at all. */
+  silent?: boolean;
 }
 
 const redactSecrets = winston.format((info) => {
@@ -36,6 +40,11 @@ export function configureLogging(options: LoggingOptions): void {
   root.level = options.level;
   const line = options.format === 'json' ? winston.format.json() : textLine;
   root.format = winston.format.combine(redactSecrets(), winston.format.timestamp(), line);
+  root.silent = options.silent ?? false;
+  if (options.stderrOnly) {
+    root.clear();
+    root.add(new winston.transports.Console({ stderrLevels: Object.keys(root.levels) }));
+  }
 }
 
 export type Logger = winston.Logger;

@@ -1,8 +1,8 @@
-import { Readable, Transform } from 'node:stream';
+import { Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /** Feeds `input` through `transform` in `pieceSize` pieces and collects the output. */
-export async function runThrough(transform: Transform, input: Buffer, pieceSize = 7919): Promise<Buffer> {
+export async function runThrough(transform: Duplex, input: Buffer, pieceSize = 7919): Promise<Buffer> {
   const pieces: Buffer[] = [];
   for (let i = 0; i < input.length; i += pieceSize) pieces.push(input.subarray(i, i + pieceSize));
   const out: Buffer[] = [];

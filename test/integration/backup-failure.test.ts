@@ -51,7 +51,7 @@ describe('a pg_dump that cannot reach the server', () => {
   let stack: TestStack;
   before(async () => {
     stack = await startStack({
-      env: { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/kanbu', BACKUP_JOB_ATTEMPTS: '2' },
+      env: { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/kanbu', BACKUP_PG_MODE: 'direct', BACKUP_JOB_ATTEMPTS: '2' },
       workerQueues: ['backup'],
     });
   });

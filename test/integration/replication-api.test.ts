@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, Transform, Writable } from 'node:stream';
+import { Duplex, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createDecryptStream } from '../../shared/engine/crypto/decrypt-stream';
 import { createDecompressor } from '../../shared/engine/transforms/compression';
@@ -16,7 +16,7 @@ import { waitFor } from '../helpers/wait';
 
 const REPLICA = 's3:offsite';
 
-async function readThrough(source: Readable, ...transforms: Transform[]): Promise<Buffer> {
+async function readThrough(source: Readable, ...transforms: Duplex[]): Promise<Buffer> {
   const chunks: Buffer[] = [];
   await pipeline([source, ...transforms, new Writable({
     write(chunk: Buffer, _encoding, done) {

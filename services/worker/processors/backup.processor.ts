@@ -2,13 +2,13 @@ import type { Job } from 'bullmq';
 import type { Schedule } from '../../../shared/catalog/entities';
 import { scheduleSlot } from '../../../shared/domain/schedule-settings';
 import { errorMessage } from '../../../shared/errors';
+import { backupDeps } from '../../../shared/jobs/backup-deps';
 import { createBackup } from '../../../shared/jobs/create-backup';
 import { enqueue } from '../../../shared/queue/enqueue';
 import type { BackupJobData } from '../../../shared/queue/job-payloads';
 import { backupLockResource } from '../../../shared/queue/locks';
 import type { Runtime } from '../../../shared/runtime/runtime';
 import type { JobContext, JobHandler } from '../job-runner';
-import { backupDeps } from './backup-deps';
 import { runExclusive } from '../run-exclusive';
 
 type Skipped = { skipped: 'schedule_disabled' | 'slot_already_backed_up'; duplicateOf?: string };

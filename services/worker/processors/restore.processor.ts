@@ -9,7 +9,7 @@ import { backupLockResource } from '../../../shared/queue/locks';
 import type { Runtime } from '../../../shared/runtime/runtime';
 import type { JobContext, JobHandler } from '../job-runner';
 import { runExclusive } from '../run-exclusive';
-import { backupDeps } from './backup-deps';
+import { backupDeps } from '../../../shared/jobs/backup-deps';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -26,7 +26,7 @@ async function dropPrevious(runtime: Runtime, ctx: JobContext, restoreExecutionI
   if (!restore || restore.kind !== 'restore' || typeof previous !== 'string') {
     throw AppError.notFound(ErrorCode.RestoreNotFound, 'That restore kept no previous database');
   }
-  await new DatabaseAdmin(createPostgresExecutor(runtime.config), ctx.logger).drop(previous);
+  await new DatabaseAdmin(await createPostgresExecutor(runtime.config), ctx.logger).drop(previous);
   await runtime.executions.mergeDetails(restore.id, { previousDatabase: null, previousDatabaseDropped: previous });
   await runtime.executions.mergeDetails(ctx.execution.id, { dropped: previous });
   ctx.logger.info(`Dropped ${previous}, kept by restore ${restore.id}`);
@@ -38,7 +38,7 @@ export function restoreProcessor(runtime: Runtime): JobHandler<RestoreJobData> {
     const data = job.data;
     if (data.action === 'drop-previous') return dropPrevious(runtime, ctx, data.restoreExecutionId);
 
-    const executor = createPostgresExecutor(runtime.config);
+    const executor = await createPostgresExecutor(runtime.config);
     const record = (facts: Record<string, unknown>) => runtime.executions.mergeDetails(ctx.execution.id, facts);
     await runtime.executions.linkBackup(ctx.execution.id, data.backupId);
     await record({ backupId: data.backupId, targetDatabase: data.targetDatabase ?? executor.database, keepPrevious: data.keepPrevious });

@@ -56,6 +56,20 @@ export class BackupRepository {
     await this.repo.update({ id }, { status: 'failed', error: error.slice(0, 4000), durationMs, completedAt: new Date() });
   }
 
+  findByFilename(filename: string): Promise<Backup | null> {
+    return this.repo.findOneBy({ filename });
+  }
+
+  /** Usable encrypted backups, oldest first: the candidates of a key rotation. */
+  listEncryptedUsable(): Promise<Backup[]> {
+    return this.repo.find({ where: { encrypted: true, status: In([...USABLE_BACKUP_STATUSES]) }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** After a key rotation replaced the stored object: its new key, format and size. */
+  async recordReencryption(id: string, facts: { encryptionKeyId: string; encryptionFormat: string; sizeBytes: number }): Promise<void> {
+    await this.repo.update({ id }, facts);
+  }
+
   async update(id: string, changes: Partial<Pick<Backup, 'isProtected' | 'protectedUntil'>>): Promise<void> {
     await this.repo.update({ id }, changes);
   }

@@ -1,21 +1,33 @@
 import type { Config } from '../../config';
 import { AppError, ErrorCode } from '../../errors';
+import { isReachable } from '../sources/pg-dump-auto.source';
+import { PgDumpDirectSource } from '../sources/pg-dump.source';
 import { parsePostgresUrl } from '../sources/postgres-connection';
-import { DirectPsqlExecutor, PostgresExecutor } from './postgres-executor';
+import { DirectPsqlExecutor, DockerPsqlExecutor, PostgresExecutor } from './postgres-executor';
 
-/** psql access to the server of the Kanbu database, following BACKUP_PG_MODE. */
-export function createPostgresExecutor(config: Config): PostgresExecutor {
-  if (config.BACKUP_PG_MODE === 'docker') {
-    throw new AppError(ErrorCode.InvalidConfig, 'BACKUP_PG_MODE=docker is not available in this version; use direct');
-  }
+function docker(config: Config): DockerPsqlExecutor {
+  const conn = config.DATABASE_URL ? parsePostgresUrl(config.DATABASE_URL) : undefined;
+  return new DockerPsqlExecutor({ container: config.POSTGRES_CONTAINER, pattern: config.POSTGRES_CONTAINER_PATTERN, conn, database: conn?.database ?? 'postgres' });
+}
+
+/**
+ * psql access to the server of the Kanbu database, following BACKUP_PG_MODE
+ * the way backups do: direct, docker, or (auto) direct when DATABASE_URL is
+ * reachable, else docker.
+ */
+export async function createPostgresExecutor(config: Config): Promise<PostgresExecutor> {
+  if (config.BACKUP_PG_MODE === 'docker') return docker(config);
   if (!config.DATABASE_URL) {
+    if (config.BACKUP_PG_MODE === 'auto') return docker(config);
     throw new AppError(ErrorCode.DatabaseUrlMissing, 'DATABASE_URL is not set: the worker does not know which database to restore');
   }
-  return new DirectPsqlExecutor(parsePostgresUrl(config.DATABASE_URL));
+  const conn = parsePostgresUrl(config.DATABASE_URL);
+  if (config.BACKUP_PG_MODE === 'auto' && !(await isReachable(new PgDumpDirectSource(conn))).reachable) return docker(config);
+  return new DirectPsqlExecutor(conn);
 }
 
 /** Where restore tests run: BACKUP_VERIFY_DATABASE_URL when set, else the Kanbu database's server. */
-export function createVerifyExecutor(config: Config): PostgresExecutor {
+export async function createVerifyExecutor(config: Config): Promise<PostgresExecutor> {
   if (config.BACKUP_VERIFY_DATABASE_URL) return new DirectPsqlExecutor(parsePostgresUrl(config.BACKUP_VERIFY_DATABASE_URL));
   return createPostgresExecutor(config);
 }

@@ -1,7 +1,12 @@
-import type { Readable } from 'node:stream';
-import { ErrorCode } from '../../errors';
-import { runChild } from '../process/run-child';
-import { libpqEnv, PostgresConnection } from '../sources/postgres-connection';
+import type { Writable } from 'node:stream';
+import { AppError, ErrorCode } from '../../errors';
+import { redact } from '../../logging/redact';
+import { localPsql, PSQL_SCRIPT_ARGS, PsqlInvocation, PsqlSink } from '../apply/psql.sink';
+import { runCommand } from '../process/run-command';
+import { DockerCli } from '../sources/docker-cli';
+import { discoverPostgresContainer, DiscoveryOptions } from '../sources/docker-discovery';
+import { containerLogin, DockerLogin, dockerExec } from '../sources/docker-exec';
+import type { PostgresConnection } from '../sources/postgres-connection';
 
 /**
  * Runs SQL on the server that holds the Kanbu database, by way of `psql`, so
@@ -15,38 +20,34 @@ export interface PostgresExecutor {
   readonly description: string;
   /** Runs `sql` in `database`; returns rows of tab-separated columns. */
   query(database: string, sql: string): Promise<string[][]>;
-  /** Streams a plain SQL dump into `database` in one transaction, stopping at the first error. */
-  apply(database: string, sql: Readable): Promise<void>;
+  /** A sink that applies a plain SQL dump to `database` in one transaction, stopping at the first error. */
+  applySink(database: string): Promise<Writable>;
 }
 
 export const MAINTENANCE_DATABASE = 'postgres';
-const BASE_ARGS = ['-X', '-q', '-v', 'ON_ERROR_STOP=1'];
 const QUERY_ARGS = ['-A', '-t', '-F', '\t'];
 
 export function parseRows(stdout: string): string[][] {
   return stdout.split('\n').filter((line) => line.length > 0).map((line) => line.split('\t'));
 }
 
-/** How to start psql for a database: the command, its arguments and its environment. */
-export interface PsqlInvocation {
-  command: string;
-  args: string[];
-  env: NodeJS.ProcessEnv;
-}
-
-export abstract class PsqlExecutor implements PostgresExecutor {
+abstract class PsqlExecutor implements PostgresExecutor {
   abstract readonly database: string;
   abstract readonly description: string;
-  protected abstract invocation(database: string, psqlArgs: string[], withInput: boolean): PsqlInvocation;
+  protected abstract psql(database: string, stdin: boolean): Promise<PsqlInvocation>;
 
   async query(database: string, sql: string): Promise<string[][]> {
-    const run = this.invocation(database, [...BASE_ARGS, ...QUERY_ARGS, '-c', sql], false);
-    return parseRows(await runChild(run.command, run.args, { label: 'psql', env: run.env, code: ErrorCode.RestoreFailed }));
+    const run = await this.psql(database, false);
+    const result = await runCommand(run.command, [...run.args, ...PSQL_SCRIPT_ARGS, ...QUERY_ARGS, '-c', sql], { env: run.env, timeoutMs: 120_000 });
+    if (result.code !== 0) {
+      const detail = result.stderr.trim() || `exit code ${result.code}`;
+      throw new AppError(ErrorCode.RestoreFailed, redact(`psql on ${this.description}: ${detail}`));
+    }
+    return parseRows(result.stdout);
   }
 
-  async apply(database: string, sql: Readable): Promise<void> {
-    const run = this.invocation(database, [...BASE_ARGS, '--single-transaction'], true);
-    await runChild(run.command, run.args, { label: 'psql', env: run.env, input: sql, code: ErrorCode.RestoreFailed });
+  async applySink(database: string): Promise<Writable> {
+    return new PsqlSink(await this.psql(database, true));
   }
 }
 
@@ -64,7 +65,35 @@ export class DirectPsqlExecutor extends PsqlExecutor {
     return `${this.conn.host}:${this.conn.port}`;
   }
 
-  protected invocation(database: string, psqlArgs: string[]): PsqlInvocation {
-    return { command: this.psqlPath, args: psqlArgs, env: libpqEnv(this.conn, database) };
+  protected async psql(database: string): Promise<PsqlInvocation> {
+    return localPsql(this.conn, database, this.psqlPath);
+  }
+}
+
+/** `docker exec -i <container> psql`: the container is found as for backups (POSTGRES_CONTAINER, labels, pattern). */
+export class DockerPsqlExecutor extends PsqlExecutor {
+  private found: Promise<{ container: string; login: DockerLogin }> | null = null;
+
+  constructor(private readonly options: DiscoveryOptions & { conn?: PostgresConnection; database: string; docker?: DockerCli }) {
+    super();
+  }
+
+  get database(): string {
+    return this.options.database;
+  }
+
+  get description(): string {
+    return `container ${this.options.container ?? `matching "${this.options.pattern}"`}`;
+  }
+
+  protected async psql(database: string, stdin: boolean): Promise<PsqlInvocation> {
+    const docker = this.options.docker ?? new DockerCli();
+    this.found ??= (async () => {
+      const found = await discoverPostgresContainer(docker, this.options);
+      return { container: found.name, login: await containerLogin(docker, found.name, this.options.conn) };
+    })();
+    const { container, login } = await this.found;
+    const exec = dockerExec(container, login, ['psql'], { stdin, database });
+    return { command: docker.binary, args: exec.args, env: exec.env };
   }
 }

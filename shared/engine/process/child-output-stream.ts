@@ -1,9 +1,6 @@
 import { spawn } from 'node:child_process';
 import { PassThrough, Readable } from 'node:stream';
-import { AppError, ErrorCode } from '../../errors';
-import { redact } from '../../logging/redact';
-
-const STDERR_LIMIT = 16 * 1024;
+import { ChildExit, childFailure, exitProblem, spawnProblem, StderrCollector } from './child-failure';
 
 /** Children get only what they need: our own secrets (API keys, encryption keys) stay in this process. */
 const INHERITED_ENV = /^(PATH|HOME|USER|LANG|LC_[A-Z]+|TZ|TMPDIR|DOCKER_HOST|DOCKER_CONFIG|DOCKER_CONTEXT|DOCKER_CERT_PATH|DOCKER_TLS_VERIFY)$/;
@@ -40,29 +37,26 @@ export function childOutputStream(command: string, args: string[], options: Chil
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = new PassThrough({ highWaterMark: 1024 * 1024 });
-  let stderr = '';
+  const stderr = new StderrCollector();
   let bytes = 0;
   let stdoutEnded = false;
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  let exit: ChildExit | null = null;
 
   const fail = (message: string, retryable = false) => {
-    out.destroy(new AppError(ErrorCode.SourceFailed, redact(message), { retryable }));
+    out.destroy(childFailure(options.label, message, retryable));
   };
 
   const settle = () => {
     if (!stdoutEnded || !exit || out.destroyed) return;
-    const detail = stderr.trim() ? `: ${stderr.trim()}` : '';
-    const retryable = options.isRetryable?.(stderr) ?? false;
-    if (exit.signal) return fail(`${options.label} was killed by ${exit.signal}${detail}`, retryable);
-    if (exit.code !== 0) return fail(`${options.label} exited with code ${exit.code}${detail}`, retryable);
-    if (bytes === 0 && !options.allowEmpty) return fail(`${options.label} produced no output${detail}`, retryable);
+    const retryable = options.isRetryable?.(stderr.value) ?? false;
+    const problem = exitProblem(exit, stderr);
+    if (problem) return fail(problem, retryable);
+    if (bytes === 0 && !options.allowEmpty) return fail(`produced no output${stderr.detail}`, retryable);
     out.end();
   };
 
   child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
-    if (stderr.length < STDERR_LIMIT) stderr += chunk.slice(0, STDERR_LIMIT - stderr.length);
-  });
+  child.stderr.on('data', (chunk: string) => stderr.add(chunk));
   child.stdout.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
   });
@@ -71,10 +65,7 @@ export function childOutputStream(command: string, args: string[], options: Chil
     stdoutEnded = true;
     settle();
   });
-  child.on('error', (err: NodeJS.ErrnoException) => {
-    const reason = err.code === 'ENOENT' ? `${command} is not installed or not on PATH` : err.message;
-    fail(`${options.label} could not be started: ${reason}`);
-  });
+  child.on('error', (err: NodeJS.ErrnoException) => fail(spawnProblem(command, err)));
   child.on('close', (code, signal) => {
     exit = { code, signal };
     stdoutEnded = true;

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { childOutputStream } from '../process/child-output-stream';
 import { BackupSource, OpenedSource } from './backup-source';
 import { isTransientPgError } from './pg-dump-errors';
+import { assertPgDumpCanDump, pgDumpVersion } from './pg-dump-version';
 import { libpqEnv, PostgresConnection } from './postgres-connection';
 
 /** Plain SQL that restores into an empty database with `psql`, owned by whoever restores it. */
@@ -41,10 +42,15 @@ export class PgDumpDirectSource implements BackupSource {
   readonly type = 'database' as const;
   readonly extension = 'sql';
 
-  constructor(private readonly conn: PostgresConnection, private readonly pgDumpPath = 'pg_dump') {}
+  constructor(readonly conn: PostgresConnection, private readonly pgDumpPath = 'pg_dump') {}
 
   async open(): Promise<OpenedSource> {
+    // Best effort: when the server cannot be asked, pg_dump itself reports why it cannot connect.
     const facts = await readServerFacts(this.conn).catch(() => undefined);
+    if (facts) {
+      const version = await pgDumpVersion(this.pgDumpPath);
+      if (version) assertPgDumpCanDump(version, facts);
+    }
     const stream = childOutputStream(this.pgDumpPath, PG_DUMP_ARGS, {
       label: 'pg_dump',
       env: libpqEnv(this.conn),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, constants, link, mkdir, open, readdir, stat, statfs, unlink } from 'node:fs/promises';
+import { access, constants, link, mkdir, open, readdir, rename, stat, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -109,6 +109,14 @@ export class LocalStorage implements StorageBackend {
       }
     }
     return removed;
+  }
+
+  async replace(from: string, to: string): Promise<void> {
+    const source = this.describe(from);
+    await this.requireFile(from, source);
+    await fsyncPath(source);
+    await rename(source, this.describe(to));
+    await fsyncPath(this.root);
   }
 
   async usage(): Promise<StorageUsage> {

@@ -49,6 +49,12 @@ export interface StorageBackend {
   stat(name: string): Promise<StoredObject | null>;
   list(): Promise<StoredObject[]>;
   delete(name: string): Promise<void>;
+  /**
+   * Atomically puts the object `from` in place of `to` (which may exist) and
+   * removes `from`; readers see either the old or the new object, never a mix.
+   * Used by key rotation. Optional: a backend without it cannot rotate keys.
+   */
+  replace?(from: string, to: string): Promise<void>;
   usage(): Promise<StorageUsage>;
   /** Throws a clear error when the target is unreachable or not writable. */
   check(): Promise<void>;

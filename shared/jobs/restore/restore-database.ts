@@ -7,7 +7,7 @@ import type { ProgressReporter } from '../../queue/job-progress';
 import type { KeyRing } from '../../engine/crypto/key-ring';
 import type { PostgresExecutor } from '../../engine/postgres/postgres-executor';
 import type { BackupReader } from '../backup-reader';
-import { decodeBackup } from './backup-decoder';
+import { decodeBackup } from '../../engine/decode-pipeline';
 import { DatabaseAdmin, TableStats } from './database-admin';
 import { previousDatabaseName, restoreDatabaseName } from './restore-names';
 import { stageProgress } from './restore-progress';
@@ -89,7 +89,7 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
 
   progress('verifying');
   // A copy whose SHA-256 matches the catalog (replicas are tried when the primary fails), before any database is touched.
-  const source = await deps.reader.open(backup, { verify: true, onVerifyProgress: (b, total) => progress('verifying', b / total, b, total) });
+  const source = await deps.reader.choose(backup, { verify: true, onVerifyProgress: (b, total) => progress('verifying', b / total, b, total) });
   await deps.record({ readFrom: source.target, verified: source.verified, skippedCopies: source.skipped });
 
   const incoming = restoreDatabaseName(target, now);
@@ -97,8 +97,13 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
   try {
     await admin.createTemp(incoming, live, { purpose: 'restore', target, executionId: request.executionId, createdAt: now.toISOString() });
     // Decoding checks the checksum again, so a copy that changed since it was verified cannot commit.
-    const sql = decodeBackup(source.stream, backup, { keys: deps.keys, decompress: true, onStoredBytes: (b) => progress('loading', b / source.sizeBytes, b, source.sizeBytes) });
-    await deps.executor.apply(incoming, sql);
+    await decodeBackup(source.input, await deps.executor.applySink(incoming), {
+      keys: deps.keys,
+      encrypted: backup.encrypted,
+      expectedSha256: backup.checksum,
+      output: 'plain',
+      onProgress: (p) => progress('loading', p.percent / 100, p.bytes, p.totalBytes),
+    });
 
     progress('checking');
     const stats = await admin.tableStats(incoming);
@@ -129,7 +134,6 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
     deps.logger.info(`Restored ${backup.filename} into ${target}${previousDatabase ? `; the replaced database is kept as ${previousDatabase}` : ''}`);
     return { database: target, previousDatabase, preRestoreBackupId, stats };
   } catch (err) {
-    source.stream.destroy();
     if ((await admin.info(incoming)) !== null) {
       await admin.drop(incoming).catch((dropErr) => deps.logger.error(`Could not drop ${incoming}: ${errorMessage(dropErr)}`));
     }

@@ -1,8 +1,8 @@
-import type { CreateBackupDeps } from '../../../shared/jobs/create-backup';
-import type { Logger } from '../../../shared/logging';
-import type { Runtime } from '../../../shared/runtime/runtime';
+import type { Logger } from '../logging';
+import type { Runtime } from '../runtime/runtime';
+import type { CreateBackupDeps } from './create-backup';
 
-/** What `createBackup` needs, from the runtime: used by backups and by pre-restore backups. */
+/** What createBackup needs, from the runtime and the configuration; shared by backups, pre-restore backups and the CLI. */
 export function backupDeps(runtime: Runtime, logger: Logger): CreateBackupDeps {
   return {
     backups: runtime.backups,
@@ -12,8 +12,9 @@ export function backupDeps(runtime: Runtime, logger: Logger): CreateBackupDeps {
     requireAllCopies: runtime.config.BACKUP_REQUIRE_ALL_COPIES,
     sources: runtime.sources,
     keys: runtime.keys,
-    compression: 'gzip',
+    compression: runtime.config.BACKUP_COMPRESSION,
     compressionLevel: runtime.config.BACKUP_COMPRESSION_LEVEL,
+    compressionThreads: runtime.config.BACKUP_COMPRESSION_THREADS,
     logger,
   };
 }
