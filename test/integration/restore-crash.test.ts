@@ -22,7 +22,7 @@ describe('a restore whose worker is killed mid-load', function () {
   before(async () => {
     // Big enough that loading takes a few seconds, so the kill lands mid-load.
     source = await createKanbuDatabase(150_000);
-    stack = await startStack({ env: { DATABASE_URL: source.url, BACKUP_JOB_LOCK_SECONDS: '2', WORKER_QUEUES: 'backup,restore', LOG_LEVEL: 'info' } });
+    stack = await startStack({ env: { DATABASE_URL: source.url, BACKUP_JOB_LOCK_SECONDS: '2', BACKUP_LOCK_TTL_SECONDS: '3', BACKUP_LOCK_RETRY_SECONDS: '1', WORKER_QUEUES: 'backup,restore', LOG_LEVEL: 'info' } });
   });
   after(async () => {
     await worker?.stop('SIGKILL');
