@@ -12,7 +12,7 @@ import type { StorageTargets } from '../engine/storage/storage-targets';
 import { copiesOf, CopyRef } from './backup-copies';
 import { DatabaseAdmin, TableStats } from './restore/database-admin';
 import { verifyDatabaseName } from './restore/restore-names';
-import { loadRestorableBackup } from './restore/restore-database';
+import { loadRestorableBackup } from './restore/restore-input';
 
 export interface VerifyDeps {
   backups: BackupRepository;

@@ -49,7 +49,7 @@ export type NotifyJobData = NotifyDeliveryJobData | AlertEvaluationJobData;
 /** Restore a backup (the two-step API already confirmed it), or drop the database a restore replaced. */
 export type RestoreJobData = ExecutionRef &
   (
-    | { action: 'restore'; backupId: string; targetDatabase?: string; targetPath?: string; keepPrevious: boolean }
+    | { action: 'restore'; backupId: string; targetDatabase?: string; targetPath?: string; replaceExisting?: boolean; keepPrevious: boolean }
     | { action: 'drop-previous'; restoreExecutionId: string }
   );
 

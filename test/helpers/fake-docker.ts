@@ -54,7 +54,9 @@ ${cases.join('\n')}
   exec\\ *)
     shift
     names=""
-    while [ "$1" = "-e" ]; do names="$names $2"; shift 2; done
+    while [ "$1" = "-e" ] || [ "$1" = "-i" ]; do
+      if [ "$1" = "-i" ]; then shift; else names="$names $2"; shift 2; fi
+    done
     shift
     for n in $names; do eval "printf '%s=%s\\n' $n \\"\\$$n\\""; done >> ${shellQuote(join(dir, 'exec-env.log'))}
     echo "--" >> ${shellQuote(join(dir, 'exec-env.log'))}

@@ -9,6 +9,14 @@ export class RestoreRequestDto {
 
   @IsOptional() @IsBoolean()
   keepPrevious?: boolean;
+
+  /** Source backups: the directory to restore into (absolute path). */
+  @IsOptional() @IsString() @Matches(/^\/[^\0]*$/, { message: 'targetPath must be an absolute path' }) @MaxLength(4096)
+  targetPath?: string;
+
+  /** Source backups: replace a non-empty targetPath (kept as `<path>.pre-restore-<time>`). */
+  @IsOptional() @IsBoolean()
+  replaceExisting?: boolean;
 }
 
 export class RestoreConfirmDto {

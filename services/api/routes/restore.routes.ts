@@ -1,7 +1,10 @@
 import { Router } from 'express';
 import { AppError, ErrorCode } from '../../../shared/errors';
+import type { Backup } from '../../../shared/catalog/entities';
+import { databaseRestoreWarnings, sourceRestoreWarnings } from '../../../shared/domain/restore-warnings';
 import { parsePostgresUrl } from '../../../shared/engine/sources/postgres-connection';
-import { loadRestorableBackup } from '../../../shared/jobs/restore/restore-database';
+import type { PendingRestore } from '../../../shared/jobs/restore/confirmation-tokens';
+import { loadRestorableBackup } from '../../../shared/jobs/restore/restore-input';
 import { enqueue } from '../../../shared/queue/enqueue';
 import type { Runtime } from '../../../shared/runtime/runtime';
 import { uuidParam } from '../dto/id-param';
@@ -10,43 +13,46 @@ import { RestoreConfirmDto, RestoreRequestDto } from '../dto/restore.dto';
 import { presentBackup } from '../presenters';
 import { acceptedJob } from './accepted-job';
 
-/** The warnings the admin UI shows before an operator confirms a restore. */
-export function restoreWarnings(live: string, targetDatabase: string | undefined, keepPrevious: boolean, keepDays: number): string[] {
-  if (targetDatabase) return [`The backup will be restored into the new database "${targetDatabase}"; the live database "${live}" is not touched`];
-  return [
-    `This will replace ALL current data in the database "${live}"`,
-    `A pre-restore backup will be created first and protected from retention for ${keepDays} days`,
-    `Clients connected to "${live}" will be disconnected while the restored database is swapped in`,
-    keepPrevious
-      ? `The current database will be kept as "${live}_pre_restore_<time>" until you drop it (DELETE /api/restores/<id>/previous)`
-      : 'The current database will be dropped after a successful restore',
-  ];
-}
-
 /** Two-step restore: ask (warnings + single-use token), then confirm (queues the job). */
 export function restoreRoutes(runtime: Runtime): Router {
   const router = Router();
   const live = () => (runtime.config.DATABASE_URL ? parsePostgresUrl(runtime.config.DATABASE_URL).database : 'the Kanbu database');
 
+  /** The restore an operator asked for, checked against the backup's type, with what to warn about. */
+  function plan(backup: Backup, body: RestoreRequestDto): { pending: PendingRestore; target: Record<string, unknown>; warnings: string[] } {
+    const keepPrevious = body.keepPrevious ?? true;
+    if (backup.type === 'source') {
+      if (!body.targetPath) throw AppError.badRequest(ErrorCode.ValidationFailed, 'targetPath is required: a source backup restores into a directory');
+      if (body.targetDatabase) throw AppError.badRequest(ErrorCode.ValidationFailed, 'targetDatabase is for database backups');
+      const replaceExisting = body.replaceExisting ?? false;
+      return {
+        pending: { backupId: backup.id, targetPath: body.targetPath, replaceExisting, keepPrevious },
+        target: { path: body.targetPath, replaceExisting },
+        warnings: sourceRestoreWarnings(body.targetPath, replaceExisting, runtime.config.KANBU_SOURCE_PATH),
+      };
+    }
+    if (body.targetPath || body.replaceExisting !== undefined) throw AppError.badRequest(ErrorCode.ValidationFailed, 'targetPath and replaceExisting are for source backups');
+    return {
+      pending: { backupId: backup.id, targetDatabase: body.targetDatabase, keepPrevious },
+      target: { database: body.targetDatabase ?? live(), replacesLiveDatabase: !body.targetDatabase, keepPrevious },
+      warnings: databaseRestoreWarnings(live(), body.targetDatabase, keepPrevious, runtime.config.BACKUP_PRE_RESTORE_KEEP_DAYS),
+    };
+  }
+
   router.post('/:id/restore', async (req, res) => {
     const id = uuidParam(req.params.id, 'Backup');
     const body = parseDto(RestoreRequestDto, req.body);
-    const backup = await loadRestorableBackup(runtime.backups, runtime.keys, id, 'database');
-    const keepPrevious = body.keepPrevious ?? true;
-    const confirmation = await runtime.confirmations.issue({ backupId: backup.id, targetDatabase: body.targetDatabase, keepPrevious });
-    res.json({
-      backup: presentBackup(backup),
-      target: { database: body.targetDatabase ?? live(), replacesLiveDatabase: !body.targetDatabase, keepPrevious },
-      warnings: restoreWarnings(live(), body.targetDatabase, keepPrevious, runtime.config.BACKUP_PRE_RESTORE_KEEP_DAYS),
-      confirmation: { ...confirmation, url: `/api/backups/${backup.id}/restore/confirm` },
-    });
+    const backup = await loadRestorableBackup(runtime.backups, runtime.keys, id, undefined);
+    const { pending, target, warnings } = plan(backup, body);
+    const confirmation = await runtime.confirmations.issue(pending);
+    res.json({ backup: presentBackup(backup), target, warnings, confirmation: { ...confirmation, url: `/api/backups/${backup.id}/restore/confirm` } });
   });
 
   router.post('/:id/restore/confirm', async (req, res) => {
     const id = uuidParam(req.params.id, 'Backup');
     const { token } = parseDto(RestoreConfirmDto, req.body);
     const pending = await runtime.confirmations.redeem(token, id);
-    await loadRestorableBackup(runtime.backups, runtime.keys, id, 'database');
+    await loadRestorableBackup(runtime.backups, runtime.keys, id, undefined);
     const job = await enqueue(runtime.enqueueDeps, 'restore', { action: 'restore', trigger: 'api', ...pending }, { attempts: 1 });
     res.status(202).json(acceptedJob(job));
   });

@@ -6,6 +6,7 @@ export interface PendingRestore {
   backupId: string;
   targetDatabase?: string;
   targetPath?: string;
+  replaceExisting?: boolean;
   keepPrevious: boolean;
 }
 

@@ -1,20 +1,16 @@
 import type { Backup } from '../../catalog/entities';
-import type { BackupRepository } from '../../catalog/repositories';
-import { USABLE_BACKUP_STATUSES } from '../../domain/types';
 import { AppError, ErrorCode, errorMessage } from '../../errors';
 import type { Logger } from '../../logging';
 import type { ProgressReporter } from '../../queue/job-progress';
 import type { KeyRing } from '../../engine/crypto/key-ring';
 import type { PostgresExecutor } from '../../engine/postgres/postgres-executor';
-import type { BackupReader } from '../backup-reader';
 import { decodeBackup } from '../../engine/decode-pipeline';
 import { DatabaseAdmin, TableStats } from './database-admin';
 import { previousDatabaseName, restoreDatabaseName } from './restore-names';
+import type { RestoreInput } from './restore-input';
 import { stageProgress } from './restore-progress';
 
 export interface RestoreDatabaseDeps {
-  backups: BackupRepository;
-  reader: BackupReader;
   keys: KeyRing;
   executor: PostgresExecutor;
   logger: Logger;
@@ -25,7 +21,7 @@ export interface RestoreDatabaseDeps {
 }
 
 export interface RestoreDatabaseRequest {
-  backupId: string;
+  from: RestoreInput;
   executionId: string;
   /** Restore into this database instead of replacing the live one. */
   targetDatabase?: string;
@@ -42,20 +38,6 @@ export interface RestoreDatabaseResult {
   stats: TableStats;
 }
 
-/** Checks everything that can be checked without touching any database. */
-export async function loadRestorableBackup(backups: BackupRepository, keys: KeyRing, backupId: string, type: Backup['type'] | undefined): Promise<Backup> {
-  const backup = await backups.findById(backupId);
-  if (!backup) throw AppError.notFound(ErrorCode.BackupNotFound, 'Backup not found');
-  if (type && backup.type !== type) throw AppError.badRequest(ErrorCode.ValidationFailed, `Backup ${backup.filename} is a ${backup.type} backup`);
-  if (!USABLE_BACKUP_STATUSES.includes(backup.status)) {
-    throw AppError.conflict(ErrorCode.BackupNotCompleted, `Backup ${backup.filename} is ${backup.status}; only completed backups can be restored`);
-  }
-  if (backup.encrypted && keys.size === 0) {
-    throw new AppError(ErrorCode.EncryptionKeyMissing, 'Encryption key not set: this backup is encrypted; set BACKUP_ENCRYPTION_KEY', { status: 409 });
-  }
-  return backup;
-}
-
 /**
  * Restores a database backup without risk to the live database:
  * validate → pre-restore backup → verify the whole file (decrypt + checksum)
@@ -70,7 +52,6 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
   const target = request.targetDatabase ?? live;
 
   progress('validating');
-  const backup = await loadRestorableBackup(deps.backups, deps.keys, request.backupId, 'database');
   const recovered = await admin.recoverInterruptedSwap(live, `${live}_pre_restore_`);
   if (recovered) deps.logger.warn(`Recovered from an interrupted restore: ${recovered}`);
   await admin.dropAbandoned('restore', target);
@@ -88,9 +69,8 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
   }
 
   progress('verifying');
-  // A copy whose SHA-256 matches the catalog (replicas are tried when the primary fails), before any database is touched.
-  const source = await deps.reader.choose(backup, { verify: true, onVerifyProgress: (b, total) => progress('verifying', b / total, b, total) });
-  await deps.record({ readFrom: source.target, verified: source.verified, skippedCopies: source.skipped });
+  const source = await request.from.prepare((fraction, bytes, total) => progress('verifying', fraction, bytes, total));
+  await deps.record(source.facts);
 
   const incoming = restoreDatabaseName(target, now);
   progress('loading');
@@ -99,15 +79,15 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
     // Decoding checks the checksum again, so a copy that changed since it was verified cannot commit.
     await decodeBackup(source.input, await deps.executor.applySink(incoming), {
       keys: deps.keys,
-      encrypted: backup.encrypted,
-      expectedSha256: backup.checksum,
+      encrypted: source.encrypted,
+      expectedSha256: source.expectedSha256,
       output: 'plain',
       onProgress: (p) => progress('loading', p.percent / 100, p.bytes, p.totalBytes),
     });
 
     progress('checking');
     const stats = await admin.tableStats(incoming);
-    if (stats.tables === 0) throw new AppError(ErrorCode.RestoreFailed, `The restored database has no tables; ${backup.filename} does not look like a Kanbu database dump`);
+    if (stats.tables === 0) throw new AppError(ErrorCode.RestoreFailed, `The restored database has no tables; ${request.from.label} does not look like a Kanbu database dump`);
     await deps.record({ tables: stats.tables, rows: stats.rows });
 
     progress('swapping');
@@ -131,7 +111,7 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
     }
     await deps.record({ database: target, previousDatabase });
     progress('completed', 1);
-    deps.logger.info(`Restored ${backup.filename} into ${target}${previousDatabase ? `; the replaced database is kept as ${previousDatabase}` : ''}`);
+    deps.logger.info(`Restored ${request.from.label} into ${target}${previousDatabase ? `; the replaced database is kept as ${previousDatabase}` : ''}`);
     return { database: target, previousDatabase, preRestoreBackupId, stats };
   } catch (err) {
     if ((await admin.info(incoming)) !== null) {
