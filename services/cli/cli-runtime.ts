@@ -1,6 +1,8 @@
 import { Config, loadConfig, loadPartialConfig } from '../../shared/config';
 import { KeyRing } from '../../shared/engine/crypto/key-ring';
 import { configureLogging } from '../../shared/logging';
+import type { ResourceLocks } from '../../shared/queue/locks';
+import { redisReady } from '../../shared/queue/redis-connection';
 import { createRuntime, Runtime } from '../../shared/runtime/runtime';
 
 /** Log lines go to stderr, and only with --verbose (or LOG_LEVEL) so that output stays clean. */
@@ -17,6 +19,14 @@ export function cliConfig(): Config {
 export function cliKeyRing(): KeyRing {
   const config = loadPartialConfig(['BACKUP_ENCRYPTION_KEY', 'BACKUP_ENCRYPTION_OLD_KEYS'], process.env);
   return KeyRing.fromConfig(config.BACKUP_ENCRYPTION_KEY, config.BACKUP_ENCRYPTION_OLD_KEYS);
+}
+
+const REDIS_READY_TIMEOUT_MS = 10_000;
+
+/** The resource locks, once Redis answers: the CLI's connection refuses commands until then instead of queueing them. */
+export async function readyLocks(runtime: Runtime): Promise<ResourceLocks> {
+  await redisReady(runtime.redis, REDIS_READY_TIMEOUT_MS);
+  return runtime.locks;
 }
 
 /** Builds the runtime, runs `fn`, and always closes the connections. */

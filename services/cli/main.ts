@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { ConfigError } from '../../shared/config';
-import { errorMessage } from '../../shared/errors';
+import { ErrorCode, errorMessage, isAppError } from '../../shared/errors';
 import { backupCommand } from './backup.command';
 import { CliCommand, UsageError } from './cli-command';
 import { decryptCommand } from './decrypt.command';
@@ -14,6 +14,8 @@ const COMMANDS: CliCommand[] = [backupCommand, listCommand, verifyCommand, decry
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
 const EXIT_CONFIG = 78;
+/** sysexits EX_TEMPFAIL: a resource is busy, trying again later can succeed. */
+const EXIT_TEMPFAIL = 75;
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));
@@ -54,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
       return EXIT_CONFIG;
     }
     process.stderr.write(`kanbu-backup ${name}: error: ${oneLine(errorMessage(err))}\n`);
-    return EXIT_FAILURE;
+    return isAppError(err) && err.code === ErrorCode.ResourceLocked ? EXIT_TEMPFAIL : EXIT_FAILURE;
   }
 }
 

@@ -17,6 +17,7 @@ export enum ErrorCode {
   ScheduleNameTaken = 'SCHEDULE_NAME_TAKEN',
   ScheduleDisabled = 'SCHEDULE_DISABLED',
   LockTimeout = 'LOCK_TIMEOUT',
+  ResourceLocked = 'RESOURCE_LOCKED',
   TriggerDisabled = 'TRIGGER_DISABLED',
   InvalidConfig = 'INVALID_CONFIG',
   InvalidStorageName = 'INVALID_STORAGE_NAME',

@@ -1,23 +1,23 @@
-import { randomBytes } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
 import type { Backup } from '../catalog/entities';
 import type { BackupCopyRepository, BackupRepository } from '../catalog/repositories';
 import { AppError, ErrorCode, errorMessage } from '../errors';
 import type { Logger } from '../logging';
 import type { ProgressReporter } from '../queue/job-progress';
-import { createEncryptStream } from '../engine/crypto/encrypt-stream';
 import type { EncryptionKey } from '../engine/crypto/encryption-key';
-import { KeyRing } from '../engine/crypto/key-ring';
-import { decodeBackup, decodeToEnd, storedObjectInput } from '../engine/decode-pipeline';
-import type { StorageBackend } from '../engine/storage/storage-backend';
+import type { KeyRing } from '../engine/crypto/key-ring';
+import type { StorageTargets } from '../engine/storage/storage-targets';
+import { copiesOf } from './backup-copies';
+import { CopyPlan, CopyRotation, planCopyRotation } from './rotation/copy-plan';
+import { ROTATION_LEFTOVER, stageReencryptedCopy, StagedCopy } from './rotation/reencrypt-copy';
+import { replaceAllCopies } from './rotation/replace-copies';
 
-/** Staged re-encryptions are `<name>.rotate-<12 hex>` until they replace the original. */
-const STAGED = /\.rotate-[0-9a-f]{12}$/;
+export type { CopyRotation } from './rotation/copy-plan';
 
 export interface RotateKeysDeps {
   backups: BackupRepository;
   copies: BackupCopyRepository;
-  storage: StorageBackend;
+  /** Every configured target: each copy is re-encrypted where it is stored. */
+  targets: StorageTargets;
   keys: KeyRing;
   logger: Logger;
 }
@@ -29,6 +29,8 @@ export interface RotationOutcome {
   from: string;
   status: 'rotated' | 'failed' | 'planned';
   error?: string;
+  /** What became of each stored copy. */
+  copies: CopyRotation[];
 }
 
 export interface RotateKeysOptions {
@@ -51,19 +53,17 @@ function describeKey(backup: Backup): string {
 /**
  * Re-encrypts every usable encrypted backup that is not yet in format v2 under
  * the current key (BACKUP_ENCRYPTION_KEY), decrypting with any configured key
- * (BACKUP_ENCRYPTION_OLD_KEYS). For each: decode the stored object (checksum
- * checked against the catalog) → encrypt with the current key → write a staged
- * object → verify the staged object completely (decrypt with the current key
- * alone, checksum, decompress to the end) → atomically replace the original →
- * record the new key id and size. A failure leaves the original untouched and
- * moves on to the next backup.
+ * (BACKUP_ENCRYPTION_OLD_KEYS), on every target that holds a copy of it (the
+ * catalog keeps one key per backup, so all copies must move together). Per
+ * backup: each copy is re-encrypted beside its original on its own target and
+ * verified with the current key alone; only when all are staged are the
+ * originals replaced, and if one replace fails the others are put back; the
+ * catalog records the new key only when every copy moved. A failed backup is
+ * left exactly as it was, reported, and the rotation goes on with the next.
  */
 export async function rotateKeys(deps: RotateKeysDeps, options: RotateKeysOptions = {}): Promise<RotationOutcome[]> {
   const current = deps.keys.current;
   if (!current) throw new AppError(ErrorCode.EncryptionKeyMissing, 'BACKUP_ENCRYPTION_KEY is not set: there is no key to rotate to');
-  if (!deps.storage.replace) {
-    throw new AppError(ErrorCode.InvalidConfig, `Storage ${deps.storage.name} cannot replace objects atomically, so keys cannot be rotated there`);
-  }
   const todo = (await deps.backups.listEncryptedUsable()).filter((b) => !isCurrent(b, current));
   const outcomes: RotationOutcome[] = [];
   const report = (outcome: RotationOutcome) => {
@@ -71,67 +71,98 @@ export async function rotateKeys(deps: RotateKeysDeps, options: RotateKeysOption
     options.onOutcome?.(outcome);
   };
   if (options.dryRun) {
-    for (const b of todo) report({ backupId: b.id, filename: b.filename, from: describeKey(b), status: 'planned' });
+    for (const b of todo) {
+      const plan = await planFor(deps, b);
+      report({ backupId: b.id, filename: b.filename, from: describeKey(b), status: 'planned', copies: [...plan.rotate.map(({ copy }) => ({ target: copy.target, status: 'planned' as const })), ...plan.others] });
+    }
     return outcomes;
   }
-  await removeStaleStagedObjects(deps);
+  await removeLeftovers(deps);
   for (const [index, backup] of todo.entries()) {
     options.onStart?.(backup, index, todo.length);
-    try {
-      await rotateOne(deps, backup, current, options.onProgress);
-      report({ backupId: backup.id, filename: backup.filename, from: describeKey(backup), status: 'rotated' });
-      deps.logger.info(`Re-encrypted ${backup.filename} (${describeKey(backup)}) with key ${current.id}`);
-    } catch (err) {
-      report({ backupId: backup.id, filename: backup.filename, from: describeKey(backup), status: 'failed', error: errorMessage(err) });
-      deps.logger.error(`Could not re-encrypt ${backup.filename}: ${errorMessage(err)}`);
+    const base = { backupId: backup.id, filename: backup.filename, from: describeKey(backup) };
+    const result = await rotateBackup(deps, backup, current, options.onProgress).catch((err): Result => ({ status: 'failed', copies: [], error: errorMessage(err) }));
+    report({ ...base, ...result });
+    if (result.status === 'rotated') {
+      deps.logger.info(`Re-encrypted ${backup.filename} (${describeKey(backup)}) with key ${current.id} on ${result.copies.filter((c) => c.status === 'rotated').map((c) => c.target).join(', ')}`);
+    } else {
+      deps.logger.error(`Could not re-encrypt ${backup.filename}: ${result.error}`);
     }
   }
   return outcomes;
 }
 
-/** Leftovers of an interrupted rotation; the originals were never touched. */
-async function removeStaleStagedObjects(deps: RotateKeysDeps): Promise<void> {
-  for (const object of await deps.storage.list()) {
-    if (STAGED.test(object.name)) await deps.storage.delete(object.name);
-  }
+type Result = Pick<RotationOutcome, 'status' | 'copies' | 'error'>;
+
+async function planFor(deps: RotateKeysDeps, backup: Backup): Promise<CopyPlan> {
+  return planCopyRotation(copiesOf(backup, await deps.copies.forBackup(backup.id)), (name) => deps.targets.get(name));
 }
 
-async function rotateOne(deps: RotateKeysDeps, backup: Backup, current: EncryptionKey, onProgress?: ProgressReporter): Promise<void> {
-  const staged = `${backup.filename}.rotate-${randomBytes(6).toString('hex')}`;
-  try {
-    const writer = await deps.storage.createWriter(staged);
-    const encryptor = await createEncryptStream(current);
-    let sha256: string;
+/** Why a backup was not rotated, from what became of its copies. */
+function failed(copies: CopyRotation[], reason?: string): Result {
+  const problems = copies.filter((c) => c.status === 'failed' || c.status === 'new_key').map((c) => `${c.target}: ${c.detail}`);
+  const unchanged = copies.filter((c) => c.status === 'unchanged').map((c) => c.target);
+  const error = [reason, ...problems, ...(unchanged.length ? [`left as it was: ${unchanged.join(', ')}`] : [])].filter(Boolean).join('; ');
+  return { status: 'failed', copies, error };
+}
+
+async function rotateBackup(deps: RotateKeysDeps, backup: Backup, current: EncryptionKey, onProgress?: ProgressReporter): Promise<Result> {
+  const plan = await planFor(deps, backup);
+  const untouched = (): CopyRotation[] => plan.rotate.map(({ copy }) => ({ target: copy.target, status: 'unchanged' }));
+  if (plan.others.some((c) => c.status === 'failed')) return failed([...plan.others, ...untouched()]);
+  if (plan.rotate.length === 0) return failed(plan.others, 'no stored copy is left to re-encrypt');
+
+  const passes = plan.rotate.length * 2;
+  const staged: StagedCopy[] = [];
+  for (const [i, target] of plan.rotate.entries()) {
     try {
-      const [decoded] = await Promise.all([
-        decodeBackup(storedObjectInput(deps.storage, backup.filename, backup.sizeBytes ?? undefined), encryptor, {
-          keys: deps.keys,
-          expectedSha256: backup.checksum,
-          encrypted: true,
-          output: 'compressed',
-          onProgress,
+      staged.push(await stageReencryptedCopy(target, {
+        keys: deps.keys,
+        current,
+        expectedSha256: backup.checksum,
+        onProgress: onProgress && ((pass, p) => {
+          const done = i * 2 + (pass === 'verifying' ? 1 : 0);
+          onProgress({ ...p, stage: `${pass} on ${target.copy.target}`, percent: Math.floor((done * 100 + p.percent) / passes) });
         }),
-        pipeline(encryptor, writer.stream),
-      ]);
-      sha256 = decoded.sha256;
-      await writer.commit({ sha256 });
+      }));
     } catch (err) {
-      await writer.abort(err);
-      throw err;
+      await Promise.all(staged.map((s) => s.storage.delete(s.staged).catch(() => undefined)));
+      const copies = untouched();
+      copies[i] = { target: target.copy.target, status: 'failed', detail: errorMessage(err) };
+      return failed([...copies, ...plan.others]);
     }
-    const verified = await decodeToEnd(storedObjectInput(deps.storage, staged), {
-      keys: new KeyRing(current),
-      expectedSha256: sha256,
-      encrypted: true,
+  }
+
+  const replaced = await replaceAllCopies(staged);
+  const copies = [...replaced, ...plan.others];
+  if (replaced.some((c) => c.status !== 'rotated')) return failed(copies);
+  try {
+    await deps.backups.recordReencryption(backup.id, {
+      encryptionKeyId: current.id,
+      encryptionFormat: 'v2',
+      sizeBytes: (staged.find((s) => s.copy.isPrimary) ?? staged[0]).sizeBytes,
+      copies: staged.map((s) => ({ target: s.copy.target, sizeBytes: s.sizeBytes })),
     });
-    if (verified.encryption !== 'v2' || verified.keyId !== current.id) throw new Error('the re-encrypted copy does not name the current key');
-    const stored = await deps.storage.stat(staged);
-    if (!stored) throw new Error('the re-encrypted copy disappeared before it could replace the original');
-    await deps.storage.replace!(staged, backup.filename);
-    await deps.backups.recordReencryption(backup.id, { encryptionKeyId: current.id, encryptionFormat: 'v2', sizeBytes: stored.sizeBytes });
-    await deps.copies.updateSize(backup.id, deps.storage.name, stored.sizeBytes);
   } catch (err) {
-    await deps.storage.delete(staged).catch(() => undefined);
-    throw err;
+    return failed(copies, `every copy is under key ${current.id} now, but the catalog could not record it (${errorMessage(err)}); run rotate-keys again`);
+  }
+  return { status: 'rotated', copies };
+}
+
+/**
+ * Leftovers of an interrupted rotation, on every target. A kept original only
+ * outlives a rotation that died between two replaces; the copy that replaced
+ * it is verified and under the current key, and the next rotation re-encrypts
+ * that backup again, since the catalog still names the old key.
+ */
+async function removeLeftovers(deps: RotateKeysDeps): Promise<void> {
+  for (const storage of deps.targets.all) {
+    try {
+      for (const object of await storage.list()) {
+        if (ROTATION_LEFTOVER.test(object.name)) await storage.delete(object.name);
+      }
+    } catch (err) {
+      deps.logger.warn(`Could not look for leftovers of an interrupted key rotation on ${storage.name}: ${errorMessage(err)}`);
+    }
   }
 }

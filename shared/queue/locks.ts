@@ -131,6 +131,21 @@ export class ResourceLocks {
     }
   }
 
+  /**
+   * Runs `fn` holding the lock on `resource` (renewed meanwhile, released after),
+   * or refuses at once with `busy()` when another holder has it: for commands an
+   * operator runs by hand, which should say so rather than wait.
+   */
+  async runIfFree<T>(resource: string, busy: () => Error, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
+    const lock = await this.tryAcquire(resource);
+    if (!lock) throw busy();
+    try {
+      return await fn(lock);
+    } finally {
+      await lock.release();
+    }
+  }
+
   async withLock<T>(resource: string, timeoutMs: number, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
     const lock = await this.acquire(resource, timeoutMs);
     try {

@@ -24,8 +24,8 @@ export interface TestS3Server {
   bucket: string;
   /** Every request the server received, oldest first. */
   requests: S3Request[];
-  /** Called for each request before it is handled, e.g. to stop the server mid-upload. */
-  onRequest?: (request: S3Request) => void;
+  /** Called for each request before it is handled, e.g. to stop the server mid-upload; a returned fault is the answer instead. */
+  onRequest?: (request: S3Request) => S3Fault | void;
   /** A client of our own, for assertions through the real SDK. */
   client: S3Client;
   /** Environment of a storage target on this server (`s3` or a named one like `s3:us`). */
@@ -36,6 +36,12 @@ export interface TestS3Server {
   /** Starts again on the same port with the same data. */
   start(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** An S3 error answer, e.g. `{ status: 403, code: 'AccessDenied' }`. */
+export interface S3Fault {
+  status: number;
+  code: string;
 }
 
 interface KoaContext {
@@ -128,7 +134,13 @@ export async function startS3Server(): Promise<TestS3Server> {
       const record: Middleware = async (ctx, next) => {
         const request = { method: ctx.method, path: ctx.path, query: { ...ctx.query }, headers: { ...ctx.headers } };
         server.requests.push(request);
-        server.onRequest?.(request);
+        const fault = server.onRequest?.(request);
+        if (fault) {
+          ctx.status = fault.status;
+          ctx.type = 'application/xml';
+          ctx.body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>Refused by the test</Message></Error>`;
+          return;
+        }
         // Stopped by the hook: this request dies with the server, unanswered.
         if (app.httpServer !== httpServer || !httpServer) return;
         await next();

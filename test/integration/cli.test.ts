@@ -5,6 +5,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseEncryptionKey } from '../../shared/engine/crypto/encryption-key';
+import { backupLockResource } from '../../shared/queue/locks';
 import { CliResult, errorLines, runCli } from '../helpers/cli';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
 import { legacyEncrypt } from '../helpers/legacy-file';
@@ -57,6 +58,33 @@ describe('kanbu-backup CLI', function () {
     assert.equal(execution?.trigger, 'cli');
     assert.equal(execution?.backupId, id);
     assert.match(run.stderr, /backup completed\s+100%/, 'plain progress lines when stderr is not a terminal');
+
+    const prunes = (await stack.runtime.executions.list({ page: 1, pageSize: 10, kind: 'prune' })).items;
+    assert.equal(prunes.length, 1, 'retention is queued after the backup, as a worker does');
+    assert.equal(prunes[0].trigger, 'system');
+    const job = await stack.runtime.queues.get('prune').getJob(prunes[0].jobId!);
+    assert.deepEqual({ type: job?.data.type, scheduleId: job?.data.scheduleId }, { type: 'database', scheduleId: null });
+    assert.equal(await stack.runtime.locks.remainingMs(backupLockResource(stack.runtime.config, 'database')!), null, 'the lock was released');
+  });
+
+  it('refuses an in-process backup while a backup or restore of the database holds its lock: one line, exit 75, nothing written', async () => {
+    const resource = backupLockResource(stack.runtime.config, 'database')!;
+    const lock = await stack.runtime.locks.tryAcquire(resource);
+    assert.ok(lock);
+    const count = async () => ({
+      backups: (await stack.runtime.backups.list({ page: 1, pageSize: 1, sort: 'createdAt', order: 'ASC' })).total,
+      executions: (await stack.runtime.executions.list({ page: 1, pageSize: 1 })).total,
+      files: (await readdir(stack.backupDir)).length,
+    });
+    const before = await count();
+    try {
+      const run = await runCli(['backup', 'database'], env);
+      failed(run, 75, new RegExp(`^kanbu-backup backup: error: ${resource.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is locked: a backup or restore of it is running; .*use --queue`));
+      assert.deepEqual(await count(), before, 'no backup row, no execution (so no prune either), no file');
+      assert.ok((await stack.runtime.locks.remainingMs(resource)) !== null, 'the holder keeps its lock');
+    } finally {
+      await lock.release();
+    }
   });
 
   it('backs up the code base through the queue and waits for the worker', async () => {

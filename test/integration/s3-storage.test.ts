@@ -190,6 +190,43 @@ describe('S3 storage (real S3-protocol server on 127.0.0.1, real AWS SDK over HT
   });
 
   const hostile = ['../escape.sql.gz', '..', '/etc/passwd', 'a/b.sql.gz', 'x\0y', '', '.hidden', '.partial-abc-x', 'a..b'];
+  it('replace puts a staged object over the final key by a server-side copy: sha256 metadata, encryption and storage class kept, staged object gone', async () => {
+    const s3 = storage({ sse: 'AES256', storageClass: 'STANDARD_IA' });
+    const [original, staged] = [pseudoRandomBytes(64 * 1024, 1), pseudoRandomBytes(70 * 1024, 2)];
+    assert.equal(await writeAndCommit(await s3.createWriter('r.sql.gz.enc'), original, sha256(original)), null);
+    assert.equal(await writeAndCommit(await s3.createWriter('r.sql.gz.enc.rotate-0123456789ab'), staged, sha256(staged)), null);
+    const requestsBefore = server.requests.length;
+
+    await s3.replace('r.sql.gz.enc.rotate-0123456789ab', 'r.sql.gz.enc');
+    assert.deepEqual(await buffer(await s3.openRead('r.sql.gz.enc')), staged);
+    const head = await server.client.send(new HeadObjectCommand({ Bucket: server.bucket, Key: `${prefix}/r.sql.gz.enc` }));
+    assert.equal(head.Metadata?.sha256, sha256(staged));
+    assert.equal(head.StorageClass, 'STANDARD_IA');
+    const copy = server.requests.slice(requestsBefore).find((r) => r.method === 'PUT' && r.headers['x-amz-copy-source']);
+    assert.equal(copy?.path, `/${server.bucket}/${prefix}/r.sql.gz.enc`);
+    assert.equal(copy?.headers['x-amz-server-side-encryption'], 'AES256');
+    assert.equal(copy?.headers['x-amz-storage-class'], 'STANDARD_IA');
+    assert.deepEqual(await keysUnderPrefix(), [`${prefix}/r.sql.gz.enc`]);
+
+    await assert.rejects(s3.replace('gone.sql.gz.enc', 'r.sql.gz.enc'), (err: AppError) => err.code === ErrorCode.BackupFileNotFound);
+    assert.deepEqual(await buffer(await s3.openRead('r.sql.gz.enc')), staged, 'a failed replace leaves the target as it was');
+  });
+
+  it('duplicate makes a server-side copy with the same bytes and metadata, kept in STANDARD, and leaves the source alone', async () => {
+    const s3 = storage({ sse: 'AES256', storageClass: 'STANDARD_IA' });
+    const data = pseudoRandomBytes(50 * 1024, 3);
+    assert.equal(await writeAndCommit(await s3.createWriter('d.sql.gz.enc'), data, sha256(data)), null);
+    const requestsBefore = server.requests.length;
+
+    await s3.duplicate('d.sql.gz.enc', 'd.sql.gz.enc.rotate-keep-0123456789ab');
+    assert.deepEqual(await buffer(await s3.openRead('d.sql.gz.enc.rotate-keep-0123456789ab')), data);
+    assert.equal((await s3.stat('d.sql.gz.enc.rotate-keep-0123456789ab'))?.sha256, sha256(data));
+    const copy = server.requests.slice(requestsBefore).find((r) => r.method === 'PUT' && r.headers['x-amz-copy-source']);
+    assert.equal(copy?.headers['x-amz-server-side-encryption'], 'AES256');
+    assert.equal(copy?.headers['x-amz-storage-class'], undefined, 'a short-lived copy is not billed an archive minimum');
+    assert.deepEqual(await buffer(await s3.openRead('d.sql.gz.enc')), data);
+  });
+
   it('refuses path-traversal and hidden names for every operation, without sending a request', async () => {
     const s3 = storage();
     const requestsBefore = server.requests.length;
@@ -199,6 +236,9 @@ describe('S3 storage (real S3-protocol server on 127.0.0.1, real AWS SDK over HT
       await assert.rejects(s3.openRead(name), invalid, name);
       await assert.rejects(s3.stat(name), invalid, name);
       await assert.rejects(s3.delete(name), invalid, name);
+      await assert.rejects(s3.replace(name, 'ok.sql.gz'), invalid, name);
+      await assert.rejects(s3.replace('ok.sql.gz', name), invalid, name);
+      await assert.rejects(s3.duplicate('ok.sql.gz', name), invalid, name);
       assert.throws(() => s3.describe(name), invalid, name);
     }
     assert.equal(server.requests.length, requestsBefore);

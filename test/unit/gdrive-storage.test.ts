@@ -73,6 +73,28 @@ describe('Google Drive storage (mounted directory)', () => {
     }
   });
 
+  it('duplicates and replaces on a real mount point, and refuses both when the mount is missing', async () => {
+    const storage = new GDriveStorage('gdrive', REAL_MOUNT, { requireMount: true });
+    const name = `${uniqueName('kbt_gdrive')}.sql.gz`;
+    const [staged, kept] = [`${name}.rotate-0123456789ab`, `${name}.rotate-keep-0123456789ab`];
+    try {
+      await write(storage, name, 'old');
+      await write(storage, staged, 'new');
+      await storage.duplicate(name, kept);
+      await storage.replace(staged, name);
+      assert.equal(await readFile(join(REAL_MOUNT, name), 'utf8'), 'new');
+      assert.equal(await readFile(join(REAL_MOUNT, kept), 'utf8'), 'old');
+      assert.equal(await storage.stat(staged), null);
+    } finally {
+      await Promise.all([name, staged, kept].map((n) => rm(join(REAL_MOUNT, n), { force: true })));
+    }
+    const path = join(root, 'gdrive');
+    await mkdir(path);
+    const unmounted = new GDriveStorage('gdrive', path, { requireMount: true });
+    await assert.rejects(unmounted.replace('a.sql.gz.rotate-0123456789ab', 'a.sql.gz'), unavailable(path, /not a mount point/));
+    await assert.rejects(unmounted.duplicate('a.sql.gz', 'a.sql.gz.rotate-keep-0123456789ab'), unavailable(path, /not a mount point/));
+  });
+
   it('works on a plain directory when the mount-point check is switched off', async () => {
     const storage = new GDriveStorage('gdrive', root, { requireMount: false });
     await write(storage, 'b.sql.gz', 'synced folder');
@@ -89,6 +111,8 @@ describe('Google Drive storage (mounted directory)', () => {
       await assert.rejects(storage.openRead(name), invalid);
       await assert.rejects(storage.stat(name), invalid);
       await assert.rejects(storage.delete(name), invalid);
+      await assert.rejects(storage.replace('ok.sql.gz', name), invalid);
+      await assert.rejects(storage.duplicate(name, 'ok.sql.gz'), invalid);
     });
   }
 });

@@ -108,6 +108,30 @@ describe('local storage', () => {
     assert.equal(await new LocalStorage('local', join(root, 'never-created')).removeStaleWrites(new Date()), 0);
   });
 
+  it('replace swaps a file in atomically; the original\'s duplicate keeps the old bytes, and puts them back', async () => {
+    await (await write('k.sql.gz', 'original')).commit({ sha256: 'x' });
+    await (await write('k.sql.gz.rotate-0123456789ab', 're-encrypted')).commit({ sha256: 'x' });
+    await storage.duplicate('k.sql.gz', 'k.sql.gz.rotate-keep-0123456789ab');
+    await storage.replace('k.sql.gz.rotate-0123456789ab', 'k.sql.gz');
+    const dir = join(root, 'backups');
+    assert.equal(await readFile(join(dir, 'k.sql.gz'), 'utf8'), 're-encrypted');
+    assert.equal(await readFile(join(dir, 'k.sql.gz.rotate-keep-0123456789ab'), 'utf8'), 'original', 'a hard link to the old file, not to the name');
+    await storage.replace('k.sql.gz.rotate-keep-0123456789ab', 'k.sql.gz');
+    assert.deepEqual(await readdir(dir), ['k.sql.gz']);
+    assert.equal(await readFile(join(dir, 'k.sql.gz'), 'utf8'), 'original');
+  });
+
+  it('duplicate never overwrites, and a missing source is "Backup file not found" for duplicate and replace', async () => {
+    await (await write('l.sql.gz', 'one')).commit({ sha256: 'x' });
+    await (await write('m.sql.gz', 'two')).commit({ sha256: 'x' });
+    await assert.rejects(storage.duplicate('l.sql.gz', 'm.sql.gz'), /EEXIST/);
+    assert.equal(await readFile(join(root, 'backups', 'm.sql.gz'), 'utf8'), 'two');
+    const notFound = (err: AppError) => err.code === ErrorCode.BackupFileNotFound;
+    await assert.rejects(storage.duplicate('nope.sql.gz', 'n.sql.gz'), notFound);
+    await assert.rejects(storage.replace('nope.sql.gz', 'l.sql.gz'), notFound);
+    assert.equal(await readFile(join(root, 'backups', 'l.sql.gz'), 'utf8'), 'one');
+  });
+
   const hostile = ['../escape.sql.gz', '..', '.', '/etc/passwd', 'a/b.sql.gz', 'a\\b', 'x\0y', '', '.hidden', '.partial-abc-x', 'a..b', 'ok name'];
   for (const name of hostile) {
     it(`refuses the name ${JSON.stringify(name)} for every operation`, async () => {
@@ -117,6 +141,8 @@ describe('local storage', () => {
       await assert.rejects(storage.openRead(name), (err: AppError) => err.code === ErrorCode.InvalidStorageName);
       await assert.rejects(storage.delete(name), (err: AppError) => err.code === ErrorCode.InvalidStorageName);
       await assert.rejects(storage.stat(name), (err: AppError) => err.code === ErrorCode.InvalidStorageName);
+      await assert.rejects(storage.replace('ok.sql.gz', name), (err: AppError) => err.code === ErrorCode.InvalidStorageName);
+      await assert.rejects(storage.duplicate('ok.sql.gz', name), (err: AppError) => err.code === ErrorCode.InvalidStorageName);
       assert.equal(await readFile(join(root, 'escape.sql.gz'), 'utf8'), 'outside');
     });
   }

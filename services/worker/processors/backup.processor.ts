@@ -4,7 +4,7 @@ import { scheduleSlot } from '../../../shared/domain/schedule-settings';
 import { errorMessage } from '../../../shared/errors';
 import { backupDeps } from '../../../shared/jobs/backup-deps';
 import { createBackup } from '../../../shared/jobs/create-backup';
-import { enqueue } from '../../../shared/queue/enqueue';
+import { enqueuePrune } from '../../../shared/jobs/enqueue-prune';
 import type { BackupJobData } from '../../../shared/queue/job-payloads';
 import { backupLockResource } from '../../../shared/queue/locks';
 import type { Runtime } from '../../../shared/runtime/runtime';
@@ -30,16 +30,6 @@ async function slotOf(runtime: Runtime, job: Job<BackupJobData>, ctx: JobContext
   const slot = job.data.slot ?? (job.data.trigger === 'schedule' ? scheduleSlot(schedule, runtime.config.BACKUP_CRON_TIMEZONE, new Date(job.timestamp + (job.opts.delay ?? 0))) : null);
   if (slot) await runtime.executions.mergeDetails(ctx.execution.id, { slot });
   return slot;
-}
-
-/** After a successful backup, retention runs for its schedule (or for backups without one). */
-async function enqueuePrune(runtime: Runtime, ctx: JobContext, data: { type: BackupJobData['type']; scheduleId: string | null }): Promise<void> {
-  try {
-    await enqueue(runtime.enqueueDeps, 'prune', { ...data, trigger: 'system' });
-  } catch (err) {
-    // The backup itself succeeded; the next successful backup prunes again.
-    ctx.logger.warn(`Could not queue retention after the backup: ${errorMessage(err)}`);
-  }
 }
 
 export function backupProcessor(runtime: Runtime): JobHandler<BackupJobData> {
@@ -69,7 +59,7 @@ export function backupProcessor(runtime: Runtime): JobHandler<BackupJobData> {
           onReserved: (reserved) => runtime.executions.linkBackup(ctx.execution.id, reserved.id),
         },
       );
-      await enqueuePrune(runtime, ctx, { type, scheduleId: schedule?.id ?? null });
+      await enqueuePrune(runtime.enqueueDeps, ctx.logger, { type, scheduleId: schedule?.id ?? null });
       return { backupId: backup.id, filename: backup.filename, status: backup.status, sizeBytes: backup.sizeBytes, checksum: backup.checksum, warnings: backup.error };
     });
   };

@@ -25,10 +25,6 @@ export class BackupCopyRepository {
     await this.repo.update({ id }, { status: 'failed', error: error.slice(0, 4000) });
   }
 
-  async updateSize(backupId: string, target: string, sizeBytes: number): Promise<void> {
-    await this.repo.update({ backupId, target }, { sizeBytes, checkedAt: new Date() });
-  }
-
   async markDeleted(id: string): Promise<void> {
     await this.repo.update({ id }, { status: 'deleted' });
   }

@@ -1,6 +1,6 @@
 import { DataSource, FindOptionsWhere, In, IsNull, Repository } from 'typeorm';
 import { BackupStatus, BackupType, USABLE_BACKUP_STATUSES, VerificationStatus } from '../../domain/types';
-import { Backup } from '../entities';
+import { Backup, BackupCopy } from '../entities';
 import { Page, PageRequest, skipTake, toPage } from './pagination';
 
 export type NewBackup = Pick<Backup, 'type' | 'filename' | 'compression' | 'encrypted' | 'storage' | 'trigger'> &
@@ -13,6 +13,14 @@ export interface CompletedBackupFacts {
   checksum: string;
   durationMs: number;
   error?: string | null;
+}
+
+export interface ReencryptionFacts {
+  encryptionKeyId: string;
+  encryptionFormat: string;
+  sizeBytes: number;
+  /** The new stored size of every copy that was re-encrypted, by target. */
+  copies: { target: string; sizeBytes: number }[];
 }
 
 export type BackupSortField = 'createdAt' | 'sizeBytes';
@@ -65,9 +73,13 @@ export class BackupRepository {
     return this.repo.find({ where: { encrypted: true, status: In([...USABLE_BACKUP_STATUSES]) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
-  /** After a key rotation replaced the stored object: its new key, format and size. */
-  async recordReencryption(id: string, facts: { encryptionKeyId: string; encryptionFormat: string; sizeBytes: number }): Promise<void> {
-    await this.repo.update({ id }, facts);
+  /** After a key rotation replaced the stored copies: the new key, format and size, and each copy's size, together. */
+  async recordReencryption(id: string, facts: ReencryptionFacts): Promise<void> {
+    const { copies, ...backup } = facts;
+    await this.repo.manager.transaction(async (em) => {
+      await em.update(Backup, { id }, backup);
+      for (const copy of copies) await em.update(BackupCopy, { backupId: id, target: copy.target }, { sizeBytes: copy.sizeBytes, checkedAt: new Date() });
+    });
   }
 
   async update(id: string, changes: Partial<Pick<Backup, 'isProtected' | 'protectedUntil'>>): Promise<void> {

@@ -51,6 +51,21 @@ export class GDriveStorage extends LocalStorage {
     return super.delete(name);
   }
 
+  override async replace(from: string, to: string): Promise<void> {
+    assertSafeName(from);
+    assertSafeName(to);
+    await this.assertMounted(true);
+    return super.replace(from, to);
+  }
+
+  /** rclone mounts have no hard links: this is a full copy through the mount. */
+  override async duplicate(from: string, to: string): Promise<void> {
+    assertSafeName(from);
+    assertSafeName(to);
+    await this.assertMounted(true);
+    return super.duplicate(from, to);
+  }
+
   override async usage(): Promise<StorageUsage> {
     await this.assertMounted(false);
     return super.usage();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, constants, link, mkdir, open, readdir, rename, stat, statfs, unlink } from 'node:fs/promises';
+import { access, constants, copyFile, link, mkdir, open, readdir, rename, stat, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -10,6 +10,9 @@ import { ByteRange, CommitMetadata, StorageBackend, StorageUsage, StorageWriter,
 
 /** Prefix of in-progress writes; listing skips them and cleanup removes stale ones. */
 export const PARTIAL_PREFIX = '.partial-';
+
+/** link() errors of filesystems without hard links (FUSE mounts such as rclone's). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
 async function fsyncPath(path: string): Promise<void> {
   const handle = await open(path, 'r');
@@ -113,9 +116,24 @@ export class LocalStorage implements StorageBackend {
 
   async replace(from: string, to: string): Promise<void> {
     const source = this.describe(from);
+    const target = this.describe(to);
     await this.requireFile(from, source);
     await fsyncPath(source);
-    await rename(source, this.describe(to));
+    await rename(source, target);
+    await fsyncPath(this.root);
+  }
+
+  async duplicate(from: string, to: string): Promise<void> {
+    const source = this.describe(from);
+    const target = this.describe(to);
+    await this.requireFile(from, source);
+    try {
+      await link(source, target);
+    } catch (err) {
+      if (!NO_HARD_LINKS.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      await copyFile(source, target, constants.COPYFILE_EXCL);
+      await fsyncPath(target);
+    }
     await fsyncPath(this.root);
   }
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { AppError, ErrorCode } from '../../errors';
 import { PARTIAL_PREFIX } from './local.storage';
-import { COPY_PART_BYTES, CopyTuning, MAX_SINGLE_COPY_BYTES } from './s3-copy';
+import { COPY_PART_BYTES, copyWithAttributes, CopyTuning, MAX_SINGLE_COPY_BYTES } from './s3-copy';
 import { createS3Client, normalizePrefix, S3Settings } from './s3-client';
 import { isNotFound, s3Failure } from './s3-errors';
 import { createS3Writer } from './s3-writer';
@@ -98,6 +98,22 @@ export class S3Storage implements StorageBackend {
     }
   }
 
+  /**
+   * A server-side copy over the final key (atomic for readers: S3 swaps the whole
+   * object when the copy completes), keeping the `sha256` metadata and applying the
+   * target's encryption and storage class, then the staged object is deleted.
+   */
+  async replace(from: string, to: string): Promise<void> {
+    await this.copyWithin(from, to, this.settings.storageClass);
+    // `to` is replaced now, so this must not fail the replace; the next rotation removes a leftover.
+    await this.delete(from).catch(() => undefined);
+  }
+
+  /** A server-side copy kept in STANDARD: it is short-lived, and archive classes bill a minimum duration. */
+  async duplicate(from: string, to: string): Promise<void> {
+    await this.copyWithin(from, to, undefined);
+  }
+
   async usage(): Promise<StorageUsage> {
     const objects = await this.list();
     return { usedBytes: objects.reduce((sum, o) => sum + o.sizeBytes, 0), objectCount: objects.length };
@@ -132,6 +148,24 @@ export class S3Storage implements StorageBackend {
       removed++;
     }
     return removed;
+  }
+
+  /** Copies `from` to `to` in the bucket with `from`'s metadata, the target's encryption and `storageClass`. */
+  private async copyWithin(from: string, to: string, storageClass: string | undefined): Promise<void> {
+    const [source, target] = [this.key(from), this.key(to)];
+    let head;
+    try {
+      head = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: source }));
+    } catch (err) {
+      if (isNotFound(err)) throw AppError.notFound(ErrorCode.BackupFileNotFound, `Backup file not found: ${from} is not in ${this.location}`);
+      throw s3Failure(err, 'copy', this.describe(from));
+    }
+    const attributes = { metadata: head.Metadata ?? {}, sse: this.settings.sse, sseKmsKeyId: this.settings.sseKmsKeyId, storageClass };
+    try {
+      await copyWithAttributes(this.client, { bucket: this.settings.bucket, from: source, to: target, sizeBytes: head.ContentLength ?? 0, attributes }, this.tuning);
+    } catch (err) {
+      throw s3Failure(err, `copy from ${from}`, this.describe(to));
+    }
   }
 
   private key(name: string): string {

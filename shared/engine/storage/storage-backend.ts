@@ -52,9 +52,18 @@ export interface StorageBackend {
   /**
    * Atomically puts the object `from` in place of `to` (which may exist) and
    * removes `from`; readers see either the old or the new object, never a mix.
-   * Used by key rotation. Optional: a backend without it cannot rotate keys.
+   * The object keeps its metadata (S3: the `sha256`, with the target's
+   * encryption and storage class). Throws only when `to` was not replaced.
+   * Used by key rotation.
    */
-  replace?(from: string, to: string): Promise<void>;
+  replace(from: string, to: string): Promise<void>;
+  /**
+   * Makes `to`, a name not in use, hold the same bytes and metadata as `from`,
+   * as cheaply as the backend can (a hard link, a server-side copy). Key
+   * rotation keeps each original this way until every copy is replaced, so
+   * that it can put them back.
+   */
+  duplicate(from: string, to: string): Promise<void>;
   usage(): Promise<StorageUsage>;
   /** Throws a clear error when the target is unreachable or not writable. */
   check(): Promise<void>;
