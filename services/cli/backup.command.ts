@@ -1,6 +1,6 @@
 import type { Backup } from '../../shared/catalog/entities';
 import { BACKUP_TYPES, BackupType } from '../../shared/domain/types';
-import { AppError, ErrorCode, errorMessage } from '../../shared/errors';
+import { errorMessage } from '../../shared/errors';
 import { backupDeps } from '../../shared/jobs/backup-deps';
 import { createBackup } from '../../shared/jobs/create-backup';
 import { enqueuePrune } from '../../shared/jobs/enqueue-prune';
@@ -10,7 +10,7 @@ import type { JobProgress } from '../../shared/queue/job-progress';
 import { backupLockResource } from '../../shared/queue/locks';
 import type { Runtime } from '../../shared/runtime/runtime';
 import { choice, CliCommand, onePositional, parseCommandArgs, UsageError } from './cli-command';
-import { cliConfig, configureCliLogging, readyLocks, withRuntime } from './cli-runtime';
+import { cliConfig, configureCliLogging, lockedError, readyLocks, withRuntime } from './cli-runtime';
 import { formatBytes } from './format';
 import { ProgressDisplay } from './progress-display';
 
@@ -28,15 +28,6 @@ function printBackup(backup: Backup, runtime: Runtime): void {
   );
 }
 
-/** A backup or restore of the same database (or source directory) holds its lock: refuse rather than overlap. */
-function locked(resource: string): AppError {
-  return new AppError(
-    ErrorCode.ResourceLocked,
-    `${resource} is locked: a backup or restore of it is running; try again when it is done, or use --queue to have a worker take the backup after it`,
-    { status: 409, retryable: true },
-  );
-}
-
 /**
  * Runs the backup in this process, recorded as an execution with trigger `cli`
  * like any job, under the same lock as the workers' backups; queues retention
@@ -46,7 +37,7 @@ async function runHere(runtime: Runtime, type: BackupType): Promise<number> {
   const resource = backupLockResource(runtime.config, type);
   // Without a target, there is nothing to lock: the backup then fails with the real reason.
   if (!resource) return backUpHere(runtime, type);
-  return (await readyLocks(runtime)).runIfFree(resource, () => locked(resource), () => backUpHere(runtime, type));
+  return (await readyLocks(runtime)).runIfFree(resource, () => lockedError(resource, 'or use --queue to have a worker take the backup after it'), () => backUpHere(runtime, type));
 }
 
 async function backUpHere(runtime: Runtime, type: BackupType): Promise<number> {

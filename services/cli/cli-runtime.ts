@@ -1,4 +1,5 @@
 import { Config, loadConfig, loadPartialConfig } from '../../shared/config';
+import { AppError, ErrorCode } from '../../shared/errors';
 import { KeyRing } from '../../shared/engine/crypto/key-ring';
 import { configureLogging } from '../../shared/logging';
 import type { ResourceLocks } from '../../shared/queue/locks';
@@ -27,6 +28,14 @@ const REDIS_READY_TIMEOUT_MS = 10_000;
 export async function readyLocks(runtime: Runtime): Promise<ResourceLocks> {
   await redisReady(runtime.redis, REDIS_READY_TIMEOUT_MS);
   return runtime.locks;
+}
+
+/** A backup or restore of the same database (or directory) holds its lock: refuse rather than overlap (exit 75). */
+export function lockedError(resource: string, hint?: string): AppError {
+  return new AppError(ErrorCode.ResourceLocked, `${resource} is locked: a backup or restore of it is running; try again when it is done${hint ? `, ${hint}` : ''}`, {
+    status: 409,
+    retryable: true,
+  });
 }
 
 /** Builds the runtime, runs `fn`, and always closes the connections. */

@@ -6,10 +6,11 @@ import { backupCommand } from './backup.command';
 import { CliCommand, UsageError } from './cli-command';
 import { decryptCommand } from './decrypt.command';
 import { listCommand } from './list.command';
+import { restoreCommand } from './restore.command';
 import { rotateKeysCommand } from './rotate-keys.command';
 import { verifyCommand } from './verify.command';
 
-const COMMANDS: CliCommand[] = [backupCommand, listCommand, verifyCommand, decryptCommand, rotateKeysCommand];
+const COMMANDS: CliCommand[] = [backupCommand, listCommand, verifyCommand, restoreCommand, decryptCommand, rotateKeysCommand];
 
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;

@@ -1,0 +1,92 @@
+import type { BackupType } from '../../domain/types';
+import { AppError, ErrorCode } from '../../errors';
+import type { Logger } from '../../logging';
+import type { ProgressReporter } from '../../queue/job-progress';
+import { backupLockResource, sourceLockResource } from '../../queue/locks';
+import type { Runtime } from '../../runtime/runtime';
+import { createPostgresExecutor } from '../../engine/postgres/postgres-executor-factory';
+import { backupDeps } from '../backup-deps';
+import { createBackup } from '../create-backup';
+import { restoreDatabase } from './restore-database';
+import type { RestoreInput } from './restore-input';
+import { restoreSourceTree } from './restore-source-tree';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** A confirmed restore, from the API (via the queue) or the CLI. */
+export interface RestoreOrder {
+  from: RestoreInput;
+  type: BackupType;
+  /** The catalog backup restored from, if any: kept from retention while it is read. */
+  backupId?: string;
+  targetDatabase?: string;
+  targetPath?: string;
+  replaceExisting?: boolean;
+  keepPrevious: boolean;
+}
+
+export interface RestoreRun {
+  executionId: string;
+  logger: Logger;
+  onProgress: ProgressReporter;
+}
+
+/** What a restore must hold exclusively: the database, as its backups do, or the target directory. */
+export function restoreLockResource(runtime: Pick<Runtime, 'config'>, order: Pick<RestoreOrder, 'type' | 'targetPath'>): string | null {
+  if (order.type === 'source') return order.targetPath ? sourceLockResource(order.targetPath) : null;
+  return backupLockResource(runtime.config, 'database');
+}
+
+/** Retention must not delete the backup being restored from while the restore reads it. */
+async function keepFromRetention(runtime: Runtime, backupId: string): Promise<void> {
+  const backup = await runtime.backups.findById(backupId);
+  const until = new Date(Date.now() + DAY_MS);
+  if (backup && (!backup.protectedUntil || backup.protectedUntil < until)) await runtime.backups.update(backupId, { protectedUntil: until });
+}
+
+/**
+ * Runs a restore in this process (the caller holds the lock): a source backup
+ * into its directory, a database backup through pre-restore backup, temporary
+ * database and swap. Returns the facts worth reporting.
+ */
+export async function runRestore(runtime: Runtime, order: RestoreOrder, run: RestoreRun): Promise<Record<string, unknown>> {
+  const record = (facts: Record<string, unknown>) => runtime.executions.mergeDetails(run.executionId, facts);
+  if (order.backupId) await keepFromRetention(runtime, order.backupId);
+
+  if (order.type === 'source') {
+    if (!order.targetPath) throw AppError.badRequest(ErrorCode.ValidationFailed, 'A source backup restores into a directory: targetPath is required');
+    await record({ targetPath: order.targetPath, replaceExisting: order.replaceExisting ?? false });
+    const result = await restoreSourceTree({
+      from: order.from,
+      targetPath: order.targetPath,
+      replaceExisting: order.replaceExisting ?? false,
+      keys: runtime.keys,
+      logger: run.logger,
+      onProgress: run.onProgress,
+      record,
+    });
+    return { ...result };
+  }
+
+  const executor = await createPostgresExecutor(runtime.config);
+  await record({ targetDatabase: order.targetDatabase ?? executor.database, keepPrevious: order.keepPrevious });
+  const result = await restoreDatabase(
+    {
+      keys: runtime.keys,
+      executor,
+      logger: run.logger,
+      record,
+      preRestoreBackup: (onFraction) =>
+        createBackup(backupDeps(runtime, run.logger), {
+          type: 'database',
+          trigger: 'system',
+          purpose: 'pre_restore',
+          executionId: run.executionId,
+          protectedUntil: new Date(Date.now() + runtime.config.BACKUP_PRE_RESTORE_KEEP_DAYS * DAY_MS),
+          onProgress: (p) => onFraction(p.percent / 100),
+        }),
+    },
+    { from: order.from, executionId: run.executionId, targetDatabase: order.targetDatabase, keepPrevious: order.keepPrevious, onProgress: run.onProgress },
+  );
+  return { database: result.database, previousDatabase: result.previousDatabase, preRestoreBackupId: result.preRestoreBackupId, tables: result.stats.tables };
+}
