@@ -34,6 +34,7 @@ export function presentBackup(backup: Backup) {
     verificationStatus: backup.verificationStatus,
     verifiedAt: backup.verifiedAt,
     verificationError: backup.verificationError,
+    verificationDetails: backup.verificationDetails,
     protected: backup.isProtected,
     protectedUntil: backup.protectedUntil,
     scheduleId: backup.scheduleId,

@@ -7,6 +7,7 @@ import { AppError, ErrorCode, errorMessage } from '../../shared/errors';
 import { parseBackupFileName } from '../../shared/engine/backup-naming';
 import { parsePostgresUrl } from '../../shared/engine/sources/postgres-connection';
 import { catalogRestoreInput, fileRestoreInput, loadRestorableBackup } from '../../shared/jobs/restore/restore-input';
+import { PLAIN_DATABASE_NAME, PLAIN_DATABASE_NAME_RULE } from '../../shared/jobs/restore/restore-names';
 import { restoreLockResource, RestoreOrder, runRestore } from '../../shared/jobs/restore/run-restore';
 import { createLogger } from '../../shared/logging';
 import type { Runtime } from '../../shared/runtime/runtime';
@@ -110,8 +111,8 @@ export const restoreCommand: CliCommand = {
       type: choice<BackupType>(values.type, BACKUP_TYPES, '--type'),
       yes: values.yes === true,
     };
-    if (options.targetDatabase && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.targetDatabase)) {
-      throw new UsageError('--target-database must be a plain database name: letters, digits and "_"');
+    if (options.targetDatabase && !PLAIN_DATABASE_NAME.test(options.targetDatabase)) {
+      throw new UsageError(`--target-database must be ${PLAIN_DATABASE_NAME_RULE}`);
     }
     configureCliLogging(values.verbose === true);
     return withRuntime(cliConfig(), async (runtime) => {

@@ -60,6 +60,9 @@ describe('verification', function () {
     assert.equal(details.mode, 'restore-test');
     assert.equal(details.tables, 3);
     assert.deepEqual(details.rows, { 'public.projects': 10, 'public.tasks': 400, 'public.users': 20 });
+    const shown = await http('GET', `${stack.baseUrl}/api/backups/${backup.id}`, { token: ADMIN_KEY });
+    assert.equal(shown.body.verificationStatus, 'verified');
+    assert.deepEqual(shown.body.verificationDetails.rows, details.rows, 'the API shows the figures of the restore test');
     const left = await withPg(databaseUrl('postgres'), (c) => c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [details.database]));
     assert.equal(left.rowCount, 0, 'the temporary database is dropped');
   });

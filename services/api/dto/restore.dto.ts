@@ -1,10 +1,11 @@
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PLAIN_DATABASE_NAME, PLAIN_DATABASE_NAME_RULE } from '../../../shared/jobs/restore/restore-names';
 import type { VerifyMode } from '../../../shared/queue/job-payloads';
 
 export class RestoreRequestDto {
   /** Restore into a new database of this name instead of replacing the live one. */
   @IsOptional()
-  @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { message: 'targetDatabase must be a plain database name: letters, digits and "_", at most 63 characters' })
+  @Matches(PLAIN_DATABASE_NAME, { message: `targetDatabase must be ${PLAIN_DATABASE_NAME_RULE}` })
   targetDatabase?: string;
 
   @IsOptional() @IsBoolean()

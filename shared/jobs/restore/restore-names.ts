@@ -2,6 +2,10 @@ import { fileTimestamp } from '../../engine/backup-naming';
 
 const MAX_IDENTIFIER_BYTES = 63;
 
+/** A database name an operator may give as restore target: no quoting needed, never truncated. */
+export const PLAIN_DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+export const PLAIN_DATABASE_NAME_RULE = 'a plain database name: letters, digits and "_", at most 63 characters';
+
 /** PostgreSQL truncates identifiers at 63 bytes; cut the base name so the suffix always survives. */
 function withSuffix(base: string, suffix: string): string {
   let cut = base;
