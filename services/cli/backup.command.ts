@@ -37,10 +37,10 @@ async function runHere(runtime: Runtime, type: BackupType): Promise<number> {
   const resource = backupLockResource(runtime.config, type);
   // Without a target, there is nothing to lock: the backup then fails with the real reason.
   if (!resource) return backUpHere(runtime, type);
-  return (await readyLocks(runtime)).runIfFree(resource, () => lockedError(resource, 'or use --queue to have a worker take the backup after it'), () => backUpHere(runtime, type));
+  return (await readyLocks(runtime)).runIfFree(resource, () => lockedError(resource, 'or use --queue to have a worker take the backup after it'), (lock) => backUpHere(runtime, type, lock.signal));
 }
 
-async function backUpHere(runtime: Runtime, type: BackupType): Promise<number> {
+async function backUpHere(runtime: Runtime, type: BackupType, lockLost?: AbortSignal): Promise<number> {
   const logger = createLogger('CLI');
   const execution = await runtime.executions.create({ kind: 'backup', trigger: 'cli', queue: 'backup' });
   await runtime.executions.markRunning(execution.id, 1);
@@ -52,6 +52,7 @@ async function backUpHere(runtime: Runtime, type: BackupType): Promise<number> {
       executionId: execution.id,
       onProgress: display.update,
       onReserved: (reserved) => runtime.executions.linkBackup(execution.id, reserved.id),
+      signal: lockLost,
     });
     await runtime.executions.markCompleted(execution.id);
     await enqueuePrune(runtime.enqueueDeps, logger, { type, scheduleId: null });

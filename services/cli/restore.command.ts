@@ -70,13 +70,13 @@ async function confirm(order: RestoreOrder, target: string, warnings: string[], 
   }
 }
 
-async function restoreHere(runtime: Runtime, order: RestoreOrder): Promise<number> {
+async function restoreHere(runtime: Runtime, order: RestoreOrder, lockLost?: AbortSignal): Promise<number> {
   const logger = createLogger('CLI');
   const execution = await runtime.executions.create({ kind: 'restore', trigger: 'cli', queue: 'restore', backupId: order.backupId ?? null, details: { from: order.from.label } });
   await runtime.executions.markRunning(execution.id, 1);
   const display = new ProgressDisplay('restore');
   try {
-    const result = await runRestore(runtime, order, { executionId: execution.id, logger, onProgress: display.update });
+    const result = await runRestore(runtime, order, { executionId: execution.id, logger, onProgress: display.update, signal: lockLost });
     await runtime.executions.markCompleted(execution.id);
     display.done();
     process.stdout.write(`Restore ${execution.id} completed\n${Object.entries(result).map(([k, v]) => `  ${k.padEnd(19)} ${v ?? '-'}`).join('\n')}\n`);
@@ -122,7 +122,7 @@ export const restoreCommand: CliCommand = {
       await confirm(order, target, warnings, options.yes);
       const resource = restoreLockResource(runtime, order);
       if (!resource) return restoreHere(runtime, order);
-      return (await readyLocks(runtime)).runIfFree(resource, () => lockedError(resource), () => restoreHere(runtime, order));
+      return (await readyLocks(runtime)).runIfFree(resource, () => lockedError(resource), (lock) => restoreHere(runtime, order, lock.signal));
     });
   },
 };

@@ -11,6 +11,8 @@ export interface CreatePipelineInput {
   encryptor?: Duplex;
   writer: StorageWriter;
   onSourceBytes?: (bytes: number) => void;
+  /** Aborts the backup (nothing is committed), e.g. when its lock is lost; its reason is the error. */
+  signal?: AbortSignal;
 }
 
 export interface CreatePipelineResult {
@@ -31,10 +33,13 @@ export async function runCreatePipeline(input: CreatePipelineInput): Promise<Cre
   const hasher = new Sha256Transform();
   const stages = [input.source, counter, input.compressor, hasher, ...(input.encryptor ? [input.encryptor] : []), input.writer.stream];
   try {
-    await pipeline(stages);
+    await pipeline(stages, { signal: input.signal });
+    input.signal?.throwIfAborted();
     const { sizeBytes } = await input.writer.commit({ sha256: hasher.hex() });
     return { sourceBytes: counter.bytes, compressedBytes: hasher.bytes, storedBytes: sizeBytes, sha256: hasher.hex() };
-  } catch (err) {
+  } catch (caught) {
+    // pipeline() rejects with a generic AbortError; the signal's reason says why.
+    const err = input.signal?.aborted ? input.signal.reason : caught;
     await input.writer.abort(err);
     throw err;
   }

@@ -42,6 +42,8 @@ export interface CreateBackupRequest {
   onProgress?: ProgressReporter;
   /** Called once the catalog row exists, before any bytes move. */
   onReserved?: (backup: Backup) => Promise<void>;
+  /** Aborts the backup, e.g. when the lock it runs under is lost. */
+  signal?: AbortSignal;
 }
 
 const MAX_NAME_ATTEMPTS = 20;
@@ -126,6 +128,7 @@ export async function createBackup(deps: CreateBackupDeps, request: CreateBackup
       compressor: createCompressor(deps.compression, deps.compressionLevel, { threads: deps.compressionThreads }),
       encryptor,
       writer,
+      signal: request.signal,
       onSourceBytes: (bytes) => {
         const percent = source.estimatedBytes ? Math.min(95, Math.floor((bytes / source.estimatedBytes) * 95)) : 50;
         progress({ stage: 'dumping', percent, bytes, totalBytes: source.estimatedBytes });

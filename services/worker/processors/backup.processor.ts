@@ -43,7 +43,7 @@ export function backupProcessor(runtime: Runtime): JobHandler<BackupJobData> {
     const type = job.data.trigger === 'schedule' && schedule ? schedule.type : job.data.type;
     const slot = schedule ? await slotOf(runtime, job, ctx, schedule) : null;
 
-    return runExclusive(runtime, job, ctx, backupLockResource(runtime.config, type), async () => {
+    return runExclusive(runtime, job, ctx, backupLockResource(runtime.config, type), async (lockLost) => {
       if (schedule && slot) {
         const done = await runtime.executions.findCompletedSlotRun(schedule.id, slot, ctx.execution.id);
         if (done) return skip(runtime, ctx, { skipped: 'slot_already_backed_up', duplicateOf: done.id }, `Slot ${slot} of schedule "${schedule.name}" was already backed up by ${done.id}`);
@@ -57,6 +57,7 @@ export function backupProcessor(runtime: Runtime): JobHandler<BackupJobData> {
           executionId: ctx.execution.id,
           onProgress: ctx.progress,
           onReserved: (reserved) => runtime.executions.linkBackup(ctx.execution.id, reserved.id),
+          signal: lockLost,
         },
       );
       await enqueuePrune(runtime.enqueueDeps, ctx.logger, { type, scheduleId: schedule?.id ?? null });

@@ -28,6 +28,8 @@ export interface RestoreDatabaseRequest {
   /** Keep the replaced database as `<db>_pre_restore_<ts>` (default) or drop it. */
   keepPrevious: boolean;
   onProgress: ProgressReporter;
+  /** Aborted when the database lock is lost: the swap then does not happen. */
+  signal?: AbortSignal;
   now?: Date;
 }
 
@@ -90,6 +92,7 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
     if (stats.tables === 0) throw new AppError(ErrorCode.RestoreFailed, `The restored database has no tables; ${request.from.label} does not look like a Kanbu database dump`);
     await deps.record({ tables: stats.tables, rows: stats.rows });
 
+    request.signal?.throwIfAborted();
     progress('swapping');
     // Unmark first: once renamed into place it must never look like a leftover to clean up.
     await admin.unmark(incoming);

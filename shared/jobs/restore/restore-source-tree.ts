@@ -19,6 +19,8 @@ export interface RestoreSourceTreeRequest {
   logger: Logger;
   onProgress: ProgressReporter;
   record: (facts: Record<string, unknown>) => Promise<void>;
+  /** Aborted when the lock on the target is lost: nothing is then moved into place. */
+  signal?: AbortSignal;
   now?: Date;
 }
 
@@ -73,6 +75,7 @@ export async function restoreSourceTree(request: RestoreSourceTreeRequest): Prom
       output: 'plain',
       onProgress: (p) => extracting((p.percent ?? 0) / 100, p.bytes, p.totalBytes),
     });
+    request.signal?.throwIfAborted();
     let previousPath: string | null = null;
     if (existing && existing.length > 0) {
       previousPath = `${target}.pre-restore-${stamp}`;

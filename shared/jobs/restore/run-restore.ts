@@ -29,6 +29,8 @@ export interface RestoreRun {
   executionId: string;
   logger: Logger;
   onProgress: ProgressReporter;
+  /** Aborted when the lock the restore runs under is lost. */
+  signal?: AbortSignal;
 }
 
 /** What a restore must hold exclusively: the database, as its backups do, or the target directory. */
@@ -64,6 +66,7 @@ export async function runRestore(runtime: Runtime, order: RestoreOrder, run: Res
       logger: run.logger,
       onProgress: run.onProgress,
       record,
+      signal: run.signal,
     });
     return { ...result };
   }
@@ -84,9 +87,10 @@ export async function runRestore(runtime: Runtime, order: RestoreOrder, run: Res
           executionId: run.executionId,
           protectedUntil: new Date(Date.now() + runtime.config.BACKUP_PRE_RESTORE_KEEP_DAYS * DAY_MS),
           onProgress: (p) => onFraction(p.percent / 100),
+          signal: run.signal,
         }),
     },
-    { from: order.from, executionId: run.executionId, targetDatabase: order.targetDatabase, keepPrevious: order.keepPrevious, onProgress: run.onProgress },
+    { from: order.from, executionId: run.executionId, targetDatabase: order.targetDatabase, keepPrevious: order.keepPrevious, onProgress: run.onProgress, signal: run.signal },
   );
   return { database: result.database, previousDatabase: result.previousDatabase, preRestoreBackupId: result.preRestoreBackupId, tables: result.stats.tables };
 }
