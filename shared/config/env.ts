@@ -80,6 +80,10 @@ export class Env {
   @IntFromEnv() @IsInt() @Min(1)
   BACKUP_RETENTION_DAYS = 30;
 
+  @Doc('Scheduling', 'Days to keep the job history (finished executions) and the notification delivery log; cleaned after every prune. Runs of backups still in the catalog, and restores that kept the replaced database, stay. 0 keeps everything.')
+  @IntFromEnv() @IsInt() @Min(0)
+  BACKUP_HISTORY_DAYS = 180;
+
   @Doc('Scheduling', 'Seconds between checks by each worker that the BullMQ job schedulers still mirror the catalog (they are also reconciled at start and on every change).')
   @IntFromEnv() @IsInt() @Min(1) @Max(86400)
   BACKUP_SCHEDULER_RECONCILE_SECONDS = 300;

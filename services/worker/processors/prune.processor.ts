@@ -1,10 +1,11 @@
 import type { Job } from 'bullmq';
 import { pruneBackups } from '../../../shared/jobs/prune-backups';
+import { pruneHistory } from '../../../shared/jobs/prune-history';
 import type { PruneJobData } from '../../../shared/queue/job-payloads';
 import type { Runtime } from '../../../shared/runtime/runtime';
 import type { JobContext, JobHandler } from '../job-runner';
 
-/** Applies the retention of one schedule (or of backups without one) after a successful backup. */
+/** Applies the retention of one schedule (or of backups without one) after a successful backup, then trims the job history. */
 export function pruneProcessor(runtime: Runtime): JobHandler<PruneJobData> {
   return async (job: Job<PruneJobData>, ctx: JobContext) => {
     const result = await pruneBackups(
@@ -25,6 +26,8 @@ export function pruneProcessor(runtime: Runtime): JobHandler<PruneJobData> {
       cleaned: result.cleaned,
       staleWritesRemoved: result.staleWritesRemoved,
     });
-    return result;
+    const historyRemoved = await pruneHistory(runtime, runtime.config.BACKUP_HISTORY_DAYS);
+    await runtime.executions.mergeDetails(ctx.execution.id, { historyRemoved });
+    return { ...result, historyRemoved };
   };
 }

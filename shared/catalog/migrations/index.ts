@@ -1,6 +1,7 @@
 import { InitialCatalog1763900000000 } from './1763900000000-initial-catalog';
 import { ScheduleIndexes1764200001000 } from './1764200001000-schedule-indexes';
 import { NotificationDeliveriesAndAlerts1764300001000 } from './1764300001000-notification-deliveries-and-alerts';
+import { HistoryIndexes1764400001000 } from './1764400001000-history-indexes';
 
 /** Every catalog migration, oldest first. Add new ones at the end. */
-export const CATALOG_MIGRATIONS = [InitialCatalog1763900000000, ScheduleIndexes1764200001000, NotificationDeliveriesAndAlerts1764300001000];
+export const CATALOG_MIGRATIONS = [InitialCatalog1763900000000, ScheduleIndexes1764200001000, NotificationDeliveriesAndAlerts1764300001000, HistoryIndexes1764400001000];

@@ -41,6 +41,22 @@ export class ExecutionRepository {
     await this.repo.delete({ id });
   }
 
+  /**
+   * Forgets finished runs that ended before `cutoff`, except those still needed:
+   * the run that made a backup still in the catalog, and a restore whose replaced
+   * database is kept (it is dropped through its execution). Returns how many.
+   */
+  async deleteFinishedBefore(cutoff: Date): Promise<number> {
+    const result = await this.repo.query(
+      `DELETE FROM "execution" e
+        WHERE e."finished_at" < $1 AND e."status" IN ('completed', 'failed')
+          AND NOT EXISTS (SELECT 1 FROM "backup" b WHERE b."execution_id" = e."id")
+          AND e."details"->>'previousDatabase' IS NULL`,
+      [cutoff],
+    );
+    return result[1] ?? 0;
+  }
+
   async markRunning(id: string, attempt: number): Promise<void> {
     await this.repo.update({ id }, { status: 'running', attempts: attempt, startedAt: new Date(), finishedAt: null, error: null });
   }

@@ -26,6 +26,12 @@ export class NotificationDeliveryRepository {
     return this.repo.save(this.repo.create({ ...attempt, error: attempt.error?.slice(0, MAX_ERROR_LENGTH) ?? null }));
   }
 
+  /** Forgets delivery attempts older than `cutoff`; returns how many. */
+  async deleteBefore(cutoff: Date): Promise<number> {
+    const result = await this.repo.createQueryBuilder().delete().where('created_at < :cutoff', { cutoff }).execute();
+    return result.affected ?? 0;
+  }
+
   /** Attempts of one delivery, first to last. */
   forDelivery(deliveryId: string): Promise<NotificationDelivery[]> {
     return this.repo.find({ where: { deliveryId }, order: { attempt: 'ASC', createdAt: 'ASC' } });
