@@ -32,16 +32,18 @@ const MAY_EXIST: readonly CopyStatus[] = ['completed', 'missing', 'corrupt', 'de
  * Deletes every copy of a backup, on every target, in parallel. The record is
  * removed only when all of them are gone; a copy that could not be deleted is
  * marked `delete_failed` with the reason and reported, never hidden, and a
- * later delete retries it.
+ * later delete retries it. Runs under the backup's row lock, so it waits for a
+ * key rotation of the same backup instead of racing it.
  */
 export async function deleteBackupEverywhere(deps: DeleteBackupDeps, backup: Backup): Promise<BackupDeletion> {
-  const copies = await deleteStoredCopies(deps, backup);
-  const deleted = copies.every((r) => r.status === 'deleted');
-  if (deleted) {
-    await deps.backups.delete(backup.id);
-    deps.logger.info(`Deleted backup ${backup.filename} from ${copies.map((r) => r.target).join(', ') || 'the catalog'}`);
-  }
-  return { deleted, copies };
+  let copies: CopyDeletion[] = [];
+  const removed = await deps.backups.removeLocked(backup.id, async (locked) => {
+    copies = await deleteStoredCopies(deps, locked);
+    return copies.every((r) => r.status === 'deleted');
+  });
+  if (removed) deps.logger.info(`Deleted backup ${backup.filename} from ${copies.map((r) => r.target).join(', ') || 'the catalog'}`);
+  // null: deleted by someone else meanwhile — gone all the same.
+  return { deleted: removed !== false, copies };
 }
 
 /** Deletes the stored object of every copy (the catalog row stays); each result says how it went. */

@@ -27,7 +27,8 @@ export interface RotationOutcome {
   filename: string;
   /** Key id and format before the rotation. */
   from: string;
-  status: 'rotated' | 'failed' | 'planned';
+  /** `deleted`: the backup was deleted (by retention or an operator) while it was being re-encrypted. */
+  status: 'rotated' | 'failed' | 'planned' | 'deleted';
   error?: string;
   /** What became of each stored copy. */
   copies: CopyRotation[];
@@ -83,7 +84,9 @@ export async function rotateKeys(deps: RotateKeysDeps, options: RotateKeysOption
     const base = { backupId: backup.id, filename: backup.filename, from: describeKey(backup) };
     const result = await rotateBackup(deps, backup, current, options.onProgress).catch((err): Result => ({ status: 'failed', copies: [], error: errorMessage(err) }));
     report({ ...base, ...result });
-    if (result.status === 'rotated') {
+    if (result.status === 'deleted') {
+      deps.logger.info(`${backup.filename} was deleted while it was being re-encrypted; nothing left to do`);
+    } else if (result.status === 'rotated') {
       deps.logger.info(`Re-encrypted ${backup.filename} (${describeKey(backup)}) with key ${current.id} on ${result.copies.filter((c) => c.status === 'rotated').map((c) => c.target).join(', ')}`);
     } else {
       deps.logger.error(`Could not re-encrypt ${backup.filename}: ${result.error}`);
@@ -126,27 +129,53 @@ async function rotateBackup(deps: RotateKeysDeps, backup: Backup, current: Encry
         }),
       }));
     } catch (err) {
-      await Promise.all(staged.map((s) => s.storage.delete(s.staged).catch(() => undefined)));
+      await discard(staged);
       const copies = untouched();
       copies[i] = { target: target.copy.target, status: 'failed', detail: errorMessage(err) };
       return failed([...copies, ...plan.others]);
     }
   }
 
-  const replaced = await replaceAllCopies(staged);
-  const copies = [...replaced, ...plan.others];
-  if (replaced.some((c) => c.status !== 'rotated')) return failed(copies);
+  // Under the row lock: retention and deletes of this backup wait, and a backup deleted meanwhile is not revived.
+  let replaced: CopyRotation[] = [];
+  const allRotated = () => replaced.length > 0 && replaced.every((c) => c.status === 'rotated');
+  let copiesChanged = false;
+  let outcome: 'gone' | 'recorded' | 'not_replaced';
   try {
-    await deps.backups.recordReencryption(backup.id, {
-      encryptionKeyId: current.id,
-      encryptionFormat: 'v2',
-      sizeBytes: (staged.find((s) => s.copy.isPrimary) ?? staged[0]).sizeBytes,
-      copies: staged.map((s) => ({ target: s.copy.target, sizeBytes: s.sizeBytes })),
+    outcome = await deps.backups.replaceCopiesLocked(backup.id, async () => {
+      // A copy deleted (or found corrupt) since it was staged must not be brought back by a replace.
+      const stillStored = (await planFor(deps, backup)).rotate.map((r) => r.copy.target).join();
+      if (stillStored !== plan.rotate.map((r) => r.copy.target).join()) {
+        copiesChanged = true;
+        return null;
+      }
+      replaced = await replaceAllCopies(staged);
+      if (!allRotated()) return null;
+      return {
+        encryptionKeyId: current.id,
+        encryptionFormat: 'v2',
+        sizeBytes: (staged.find((s) => s.copy.isPrimary) ?? staged[0]).sizeBytes,
+        copies: staged.map((s) => ({ target: s.copy.target, sizeBytes: s.sizeBytes })),
+      };
     });
   } catch (err) {
-    return failed(copies, `every copy is under key ${current.id} now, but the catalog could not record it (${errorMessage(err)}); run rotate-keys again`);
+    if (!allRotated()) throw err;
+    return failed([...replaced, ...plan.others], `every copy is under key ${current.id} now, but the catalog could not record it (${errorMessage(err)}); run rotate-keys again`);
   }
-  return { status: 'rotated', copies };
+  if (outcome === 'gone') {
+    await discard(staged);
+    return { status: 'deleted', copies: [] };
+  }
+  if (copiesChanged) {
+    await discard(staged);
+    return failed([...untouched(), ...plan.others], 'its copies changed while it was being re-encrypted (deleted or found damaged meanwhile); run rotate-keys again');
+  }
+  const copies = [...replaced, ...plan.others];
+  return outcome === 'recorded' ? { status: 'rotated', copies } : failed(copies);
+}
+
+async function discard(staged: readonly StagedCopy[]): Promise<void> {
+  await Promise.all(staged.map((s) => s.storage.delete(s.staged).catch(() => undefined)));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { DataSource, FindOptionsWhere, In, IsNull, Repository } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, In, IsNull, Repository } from 'typeorm';
 import { BackupStatus, BackupType, USABLE_BACKUP_STATUSES, VerificationStatus } from '../../domain/types';
 import { Backup, BackupCopy } from '../entities';
 import { Page, PageRequest, skipTake, toPage } from './pagination';
@@ -74,11 +74,43 @@ export class BackupRepository {
   }
 
   /** After a key rotation replaced the stored copies: the new key, format and size, and each copy's size, together. */
-  async recordReencryption(id: string, facts: ReencryptionFacts): Promise<void> {
-    const { copies, ...backup } = facts;
-    await this.repo.manager.transaction(async (em) => {
-      await em.update(Backup, { id }, backup);
+  /**
+   * Runs `work` holding the backup's row lock (FOR UPDATE) in a transaction, so
+   * deleting, pruning and re-encrypting one backup never interleave: the row is
+   * null when the backup is gone. Catalog writes that must commit with the lock
+   * go through `em`.
+   */
+  private withRowLock<T>(id: string, work: (backup: Backup | null, em: EntityManager) => Promise<T>): Promise<T> {
+    return this.repo.manager.transaction(async (em) => work(await em.getRepository(Backup).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } }), em));
+  }
+
+  /**
+   * Key rotation's last step, under the row lock: `replace` puts the re-encrypted
+   * copies in place and returns their facts (null when it could not), which are
+   * recorded in the same transaction. A backup deleted meanwhile is left alone.
+   */
+  replaceCopiesLocked(id: string, replace: () => Promise<ReencryptionFacts | null>): Promise<'gone' | 'recorded' | 'not_replaced'> {
+    return this.withRowLock(id, async (backup, em) => {
+      if (!backup) return 'gone';
+      const facts = await replace();
+      if (!facts) return 'not_replaced';
+      const { copies, ...changes } = facts;
+      await em.update(Backup, { id }, changes);
       for (const copy of copies) await em.update(BackupCopy, { backupId: id, target: copy.target }, { sizeBytes: copy.sizeBytes, checkedAt: new Date() });
+      return 'recorded';
+    });
+  }
+
+  /**
+   * Under the row lock: `removeStored` deletes the stored copies and says whether
+   * all are gone; only then is the row deleted. Null when the backup was gone already.
+   */
+  removeLocked(id: string, removeStored: (backup: Backup) => Promise<boolean>): Promise<boolean | null> {
+    return this.withRowLock(id, async (backup, em) => {
+      if (!backup) return null;
+      if (!(await removeStored(backup))) return false;
+      await em.getRepository(Backup).delete({ id });
+      return true;
     });
   }
 
@@ -132,12 +164,11 @@ export class BackupRepository {
    * If removing the object fails, the row stays, so nothing is lost from the catalog.
    */
   async deleteIfUnprotected(id: string, now: Date, removeStored: (backup: Backup) => Promise<void>): Promise<boolean> {
-    return this.repo.manager.transaction(async (em) => {
-      const backup = await em.getRepository(Backup).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!backup || backup.isProtected || (backup.protectedUntil && backup.protectedUntil > now)) return false;
+    const removed = await this.removeLocked(id, async (backup) => {
+      if (backup.isProtected || (backup.protectedUntil && backup.protectedUntil > now)) return false;
       await removeStored(backup);
-      await em.getRepository(Backup).delete({ id });
       return true;
     });
+    return removed === true;
   }
 }
