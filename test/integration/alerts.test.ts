@@ -156,8 +156,9 @@ describe('alerts: evaluated on a schedule, announced once, cleared when the cond
       return runs.items.find((e) => e.trigger === 'schedule' && e.status === 'completed');
     }, 'a scheduled evaluation to run');
     const job = await waitFor(async () => {
-      const j = await queue.getJob(execution.jobId!);
-      return (await j?.getState()) === 'completed' ? j : undefined;
+      // State first, then the job: read the other way round, the job could predate its completion.
+      const state = await queue.getJobState(execution.jobId!);
+      return state === 'completed' ? queue.getJob(execution.jobId!) : undefined;
     }, 'BullMQ to record the result');
     assert.equal(job.name, 'notify.alerts');
     assert.equal(typeof (job.returnvalue as { open: number }).open, 'number');

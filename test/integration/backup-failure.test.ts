@@ -31,7 +31,11 @@ describe('a failing pg_dump', () => {
     assert.equal(execution.attempts, 1, 'a missing database is permanent: no retries');
     assert.match(execution.error ?? '', /pg_dump exited with code 1: .*database "kbt_this_database_does_not_exist" does not exist/);
 
-    const job = await http('GET', `${stack.baseUrl}/api/jobs/${accepted.body.jobId}`, { token: ADMIN_KEY });
+    // The execution is recorded before BullMQ moves the job to its failed set.
+    const job = await waitFor(async () => {
+      const res = await http('GET', `${stack.baseUrl}/api/jobs/${accepted.body.jobId}`, { token: ADMIN_KEY });
+      return res.body.state === 'active' ? undefined : res;
+    }, 'the job to leave the active state');
     assert.equal(job.body.state, 'failed');
     assert.match(job.body.failedReason, /does not exist/);
 

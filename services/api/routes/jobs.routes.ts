@@ -16,12 +16,15 @@ export function jobRoutes(runtime: Runtime): Router {
     const found = await Promise.all(runtime.queues.all().map(async (queue) => ({ queue, job: (await queue.getJob(id)) as Job | undefined })));
     const hit = found.find((f) => f.job);
     if (!hit?.job) throw AppError.notFound(ErrorCode.JobNotFound, 'Job not found (it may have been removed after completion; see /api/executions)');
-    const job = hit.job;
+    // State first, then the job's hash again: BullMQ moves both in one script, so the
+    // hash read after the state is never older than it (a failed job has its reason).
+    const state = await hit.job.getState();
+    const job = ((await hit.queue.getJob(id)) as Job | undefined) ?? hit.job;
     res.json({
       id: job.id,
       queue: hit.queue.name,
       name: job.name,
-      state: await job.getState(),
+      state,
       progress: job.progress,
       attemptsMade: job.attemptsMade,
       attempts: job.opts.attempts ?? 1,
