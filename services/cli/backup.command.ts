@@ -1,6 +1,5 @@
 import type { Backup } from '../../shared/catalog/entities';
 import { BACKUP_TYPES, BackupType } from '../../shared/domain/types';
-import { errorMessage } from '../../shared/errors';
 import { backupDeps } from '../../shared/jobs/backup-deps';
 import { createBackup } from '../../shared/jobs/create-backup';
 import { enqueuePrune } from '../../shared/jobs/enqueue-prune';
@@ -12,6 +11,7 @@ import type { Runtime } from '../../shared/runtime/runtime';
 import { choice, CliCommand, onePositional, parseCommandArgs, UsageError } from './cli-command';
 import { cliConfig, configureCliLogging, lockedError, readyLocks, withRuntime } from './cli-runtime';
 import { formatBytes } from './format';
+import { runRecorded } from './recorded-run';
 import { ProgressDisplay } from './progress-display';
 
 const POLL_MS = 500;
@@ -42,28 +42,19 @@ async function runHere(runtime: Runtime, type: BackupType): Promise<number> {
 
 async function backUpHere(runtime: Runtime, type: BackupType, lockLost?: AbortSignal): Promise<number> {
   const logger = createLogger('CLI');
-  const execution = await runtime.executions.create({ kind: 'backup', trigger: 'cli', queue: 'backup' });
-  await runtime.executions.markRunning(execution.id, 1);
-  const display = new ProgressDisplay('backup');
-  try {
-    const backup = await createBackup(backupDeps(runtime, logger), {
+  const backup = await runRecorded(runtime, { kind: 'backup' }, { type }, (execution, onProgress) =>
+    createBackup(backupDeps(runtime, logger), {
       type,
       trigger: 'cli',
       executionId: execution.id,
-      onProgress: display.update,
+      onProgress,
       onReserved: (reserved) => runtime.executions.linkBackup(execution.id, reserved.id),
       signal: lockLost,
-    });
-    await runtime.executions.markCompleted(execution.id);
-    await enqueuePrune(runtime.enqueueDeps, logger, { type, scheduleId: null });
-    display.done();
-    printBackup(backup, runtime);
-    return 0;
-  } catch (err) {
-    display.done();
-    await runtime.executions.markFailed(execution.id, errorMessage(err), true);
-    throw err;
-  }
+    }),
+  );
+  await enqueuePrune(runtime.enqueueDeps, logger, { type, scheduleId: null });
+  printBackup(backup, runtime);
+  return 0;
 }
 
 /** Queues the backup for the workers; with waiting, follows it to the end. */

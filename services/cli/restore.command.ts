@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { isUUID } from 'class-validator';
 import { BACKUP_TYPES, BackupType } from '../../shared/domain/types';
 import { databaseRestoreWarnings, sourceRestoreWarnings } from '../../shared/domain/restore-warnings';
-import { AppError, ErrorCode, errorMessage } from '../../shared/errors';
+import { AppError, ErrorCode } from '../../shared/errors';
 import { parseBackupFileName } from '../../shared/engine/backup-naming';
 import { parsePostgresUrl } from '../../shared/engine/sources/postgres-connection';
 import { catalogRestoreInput, fileRestoreInput, loadRestorableBackup } from '../../shared/jobs/restore/restore-input';
@@ -13,7 +13,7 @@ import { createLogger } from '../../shared/logging';
 import type { Runtime } from '../../shared/runtime/runtime';
 import { choice, CliCommand, onePositional, parseCommandArgs, UsageError } from './cli-command';
 import { cliConfig, configureCliLogging, lockedError, readyLocks, withRuntime } from './cli-runtime';
-import { ProgressDisplay } from './progress-display';
+import { runRecorded } from './recorded-run';
 
 interface RestoreOptions {
   targetDatabase?: string;
@@ -71,21 +71,13 @@ async function confirm(order: RestoreOrder, target: string, warnings: string[], 
 }
 
 async function restoreHere(runtime: Runtime, order: RestoreOrder, lockLost?: AbortSignal): Promise<number> {
-  const logger = createLogger('CLI');
-  const execution = await runtime.executions.create({ kind: 'restore', trigger: 'cli', queue: 'restore', backupId: order.backupId ?? null, details: { from: order.from.label } });
-  await runtime.executions.markRunning(execution.id, 1);
-  const display = new ProgressDisplay('restore');
-  try {
-    const result = await runRestore(runtime, order, { executionId: execution.id, logger, onProgress: display.update, signal: lockLost });
-    await runtime.executions.markCompleted(execution.id);
-    display.done();
-    process.stdout.write(`Restore ${execution.id} completed\n${Object.entries(result).map(([k, v]) => `  ${k.padEnd(19)} ${v ?? '-'}`).join('\n')}\n`);
-    return 0;
-  } catch (err) {
-    display.done();
-    await runtime.executions.markFailed(execution.id, errorMessage(err), true);
-    throw err;
-  }
+  const what = { kind: 'restore' as const, backupId: order.backupId ?? null, details: { from: order.from.label } };
+  const { id, result } = await runRecorded(runtime, what, { backupId: order.backupId, type: order.type }, async (execution, onProgress) => ({
+    id: execution.id,
+    result: await runRestore(runtime, order, { executionId: execution.id, logger: createLogger('CLI'), onProgress, signal: lockLost }),
+  }));
+  process.stdout.write(`Restore ${id} completed\n${Object.entries(result).map(([k, v]) => `  ${k.padEnd(19)} ${v ?? '-'}`).join('\n')}\n`);
+  return 0;
 }
 
 export const restoreCommand: CliCommand = {

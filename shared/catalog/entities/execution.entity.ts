@@ -5,6 +5,7 @@ import type { ExecutionKind, ExecutionStatus, Trigger } from '../../domain/types
 @Entity('execution')
 @Index('idx_execution_kind_queued', ['kind', 'queuedAt'])
 @Index('idx_execution_schedule_queued', ['scheduleId', 'queuedAt'])
+@Index('idx_execution_finished', ['finishedAt'])
 export class Execution {
   @PrimaryGeneratedColumn('uuid')
   id: string;
