@@ -33,6 +33,9 @@ export BACKUP_LOCAL_PATH=${BACKUP_LOCAL_PATH:-$PWD/$DEMO/backups}
 export BACKUP_SCHEDULER_MODE=${BACKUP_SCHEDULER_MODE:-both}
 export PORT=${PORT:-3000}
 
+# Everything the demo's processes run with, so the CLI can be pointed at the same installation.
+(umask 077; { cat "$DEMO/demo.env"; for v in REDIS_URL CATALOG_DATABASE_URL DATABASE_URL BACKUP_LOCAL_PATH BACKUP_SCHEDULER_MODE PORT; do echo "$v=${!v}"; done; } >"$DEMO/env")
+
 bash scripts/services.sh
 echo "[demo] Building"
 npm run -s build
@@ -51,3 +54,4 @@ nohup node dist/services/worker/main.js >"$DEMO/worker.log" 2>&1 </dev/null &
 echo $! >"$DEMO/worker.pid"
 
 node dist/scripts/demo-backup.js
+echo "CLI         set -a; . $DEMO/env; set +a; npm run -s cli -- list   (or: restore <id> --target-database kanbu_copy)"
