@@ -32,7 +32,7 @@ export function createApp(runtime: Runtime): Express {
   app.use(healthRoutes(runtime));
 
   const json = express.json({ limit: '100kb' });
-  app.use('/api/backup/trigger', json, triggerRoutes(runtime));
+  app.use('/api/backup/trigger', triggerRoutes(runtime, json));
 
   const admin = requireBearer(() => runtime.config.BACKUP_ADMIN_API_KEY, 'admin API key');
   app.use('/api/backups', admin, json, verificationRoutes(runtime), restoreRoutes(runtime), backupRoutes(runtime));

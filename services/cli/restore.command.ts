@@ -8,7 +8,7 @@ import { parseBackupFileName } from '../../shared/engine/backup-naming';
 import { parsePostgresUrl } from '../../shared/engine/sources/postgres-connection';
 import { catalogRestoreInput, fileRestoreInput, loadRestorableBackup } from '../../shared/jobs/restore/restore-input';
 import { PLAIN_DATABASE_NAME, PLAIN_DATABASE_NAME_RULE } from '../../shared/jobs/restore/restore-names';
-import { restoreLockResource, RestoreOrder, runRestore } from '../../shared/jobs/restore/run-restore';
+import { checkSourceRestoreTarget, restoreLockResource, RestoreOrder, runRestore } from '../../shared/jobs/restore/run-restore';
 import { createLogger } from '../../shared/logging';
 import type { Runtime } from '../../shared/runtime/runtime';
 import { choice, CliCommand, onePositional, parseCommandArgs, UsageError } from './cli-command';
@@ -36,10 +36,11 @@ async function orderFor(runtime: Runtime, what: string, options: RestoreOptions)
   return { from: fileRestoreInput(what, runtime.keys), type, ...target };
 }
 
-function checkOptions(order: RestoreOrder): void {
+function checkOptions(runtime: Runtime, order: RestoreOrder): void {
   if (order.type === 'source') {
     if (!order.targetPath) throw new UsageError('a source backup restores into a directory: pass --target-path DIR');
     if (order.targetDatabase) throw new UsageError('--target-database is for database backups');
+    checkSourceRestoreTarget(runtime.config, order.targetPath);
   } else if (order.targetPath || order.replaceExisting) {
     throw new UsageError('--target-path and --replace-existing are for source backups');
   }
@@ -109,7 +110,7 @@ export const restoreCommand: CliCommand = {
     configureCliLogging(values.verbose === true);
     return withRuntime(cliConfig(), async (runtime) => {
       const order = await orderFor(runtime, what, options);
-      checkOptions(order);
+      checkOptions(runtime, order);
       const { target, warnings } = warningsFor(runtime, order);
       await confirm(order, target, warnings, options.yes);
       const resource = restoreLockResource(runtime, order);

@@ -37,6 +37,25 @@ function readEnv(source: NodeJS.ProcessEnv, keys: string[], rename: (key: string
   return plain;
 }
 
+/** Connection URLs are not secrets as a whole (their hosts are worth logging), but their passwords are. */
+const CONNECTION_URL_KEYS = ['DATABASE_URL', 'CATALOG_DATABASE_URL', 'BACKUP_VERIFY_DATABASE_URL', 'REDIS_URL'];
+
+function registerUrlPasswords(source: NodeJS.ProcessEnv): void {
+  for (const key of CONNECTION_URL_KEYS) {
+    const value = source[key]?.trim();
+    if (!value) continue;
+    // Also the raw text between "user:" and the last "@", in case the URL does not parse.
+    registerSecret(/^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^/]*)@/i.exec(value)?.[1]);
+    try {
+      const password = new URL(value).password;
+      registerSecret(password);
+      registerSecret(decodeURIComponent(password));
+    } catch {
+      // Not a URL: validation says so, without the value's password.
+    }
+  }
+}
+
 function registerSecrets(env: Env, keys: string[]): void {
   for (const key of keys.filter(isSecretKey)) {
     const value = (env as unknown as Record<string, string | undefined>)[key];
@@ -103,6 +122,7 @@ function sharedLocations(targets: StorageTargetConfig[]): string[] {
  * redaction before anything could log them.
  */
 function parseEnv(source: NodeJS.ProcessEnv): { env: Env; errors: ValidationError[] } {
+  registerUrlPasswords(source);
   const env = plainToInstance(Env, readEnv(source, envKeys()));
   const errors = validateSync(env, { forbidUnknownValues: true });
   registerSecrets(env, envKeys());
@@ -112,9 +132,25 @@ function parseEnv(source: NodeJS.ProcessEnv): { env: Env; errors: ValidationErro
   return { env, errors };
 }
 
+/** host:port/database of a PostgreSQL URL, to tell whether two URLs name the same database. */
+function databaseIdentity(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return `${u.hostname.toLowerCase()}:${u.port || '5432'}/${decodeURIComponent(u.pathname.slice(1))}`;
+  } catch {
+    return null;
+  }
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const { env, errors } = parseEnv(source);
   if (errors.length > 0) throw new ConfigError(errors.map((error) => describe(error)));
+  const kanbu = databaseIdentity(env.DATABASE_URL);
+  if (kanbu && kanbu === databaseIdentity(env.CATALOG_DATABASE_URL)) {
+    // A restore swaps the Kanbu database: it would roll the catalog back to the backup's moment.
+    throw new ConfigError([`CATALOG_DATABASE_URL names the Kanbu database itself (${kanbu}); give the catalog a database of its own, e.g. kanbu_backup`]);
+  }
   const { targets, problems } = resolveStorageTargets(env, source);
   if (problems.length > 0) throw new ConfigError(problems);
   Object.defineProperty(env, 'storageTargets', { value: Object.freeze(targets), enumerable: false });

@@ -6,7 +6,8 @@ export function registerSecret(value: string | undefined | null): void {
   if (value && value.length >= MIN_SECRET_LENGTH) secrets.add(value);
 }
 
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi;
+// Up to the last "@" before the host: a password may itself contain "@".
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s/]+@/gi;
 const PASSWORD_ASSIGNMENT = /\b(PGPASSWORD|password)=\S+/gi;
 
 /** Masks registered secrets, passwords inside URLs and `password=` assignments. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { requestRestore, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createSourceTree, EXCLUDED_PATHS, snapshotTree } from '../helpers/source-tree';
@@ -79,5 +79,16 @@ describe('restore of a source-code backup into a directory', function () {
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal(res.body.error.code, 'VALIDATION_FAILED');
     }
+  });
+
+  it('refuses to restore over the backup storage, a parent of it, or a system directory: the backups stay', async () => {
+    const before = await readdir(stack.backupDir);
+    for (const targetPath of [stack.backupDir, dirname(stack.backupDir), '/etc']) {
+      const res = await http('POST', `${stack.baseUrl}/api/backups/${backupId}/restore`, { token: ADMIN_KEY, body: { targetPath, replaceExisting: true } });
+      assert.equal(res.status, 400, `${targetPath}: ${res.text}`);
+      assert.equal(res.body.error.code, 'VALIDATION_FAILED');
+      assert.equal(res.body.error.details[0].field, 'targetPath');
+    }
+    assert.deepEqual(await readdir(stack.backupDir), before);
   });
 });

@@ -61,6 +61,9 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
       [{ type: 'files' }, 'type', /type must be one of: database, source/],
       [{ name: '   ' }, 'name', /must not be empty/],
       [{ name: 'ok\nFAKE LOG LINE' }, 'name', /must not contain control characters/],
+      [{ name: 'ok\u2028FAKE LOG LINE' }, 'name', /must not contain control characters/],
+      [{ cronExpression: '0\n4 * * *' }, 'cronExpression', /must not contain control characters/],
+      [{ timezone: 'UTC\r\nX' }, 'timezone', /must not contain control characters/],
       [{ runAsRoot: true }, 'runAsRoot', /should not exist/],
     ];
     for (const [override, field, message] of cases) {

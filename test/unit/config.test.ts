@@ -72,6 +72,19 @@ describe('config', () => {
     assert.match(problems({ ...base, WORKER_QUEUES: 'backup,mail' }), /WORKER_QUEUES/);
   });
 
+  it('refuses a catalog in the Kanbu database itself (a restore would roll the catalog back)', () => {
+    const message = problems({ ...base, DATABASE_URL: 'postgresql://kanbu:pw@DB.example:5432/kanbu', CATALOG_DATABASE_URL: 'postgresql://other@db.example/kanbu' });
+    assert.match(message, /CATALOG_DATABASE_URL names the Kanbu database itself \(db\.example:5432\/kanbu\)/);
+    loadConfig({ ...base, DATABASE_URL: 'postgresql://kanbu:pw@db.example:5432/kanbu', CATALOG_DATABASE_URL: 'postgresql://kanbu:pw@db.example:5432/kanbu_backup' });
+  });
+
+  it('masks the passwords of connection URLs, also ones containing "@" or percent-escapes', () => {
+    loadConfig({ ...base, DATABASE_URL: 'postgresql://kanbu:p%40ss%20word@db.example/kanbu', REDIS_URL: 'redis://:redis-pass-123@cache.example:6379' });
+    assert.equal(redact('connecting with p@ss word'), 'connecting with ***');
+    assert.equal(redact('auth redis-pass-123 failed'), 'auth *** failed');
+    assert.equal(redact('postgres://u:p@ss@host/db and ops@example.com'), 'postgres://u:***@host/db and ops@example.com');
+  });
+
   it('registers secrets so logs mask them', () => {
     loadConfig({ ...base, BACKUP_ENCRYPTION_KEY: 'correct horse battery staple', BACKUP_ENCRYPTION_OLD_KEYS: 'old-key-one,old-key-two' });
     assert.equal(redact('key=correct horse battery staple'), 'key=***');

@@ -1,6 +1,7 @@
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { BACKUP_STATUSES, BACKUP_TYPES, BackupStatus, BackupType } from '../../../shared/domain/types';
+import { PageQuery } from './page-query';
 
 export class CreateBackupDto {
   @IsIn(BACKUP_TYPES, { message: `type must be one of: ${BACKUP_TYPES.join(', ')}` })
@@ -14,13 +15,7 @@ export class TriggerBackupDto extends CreateBackupDto {
 
 const SORTS = { date: 'createdAt', size: 'sizeBytes' } as const;
 
-export class ListBackupsQuery {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
-  page = 1;
-
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize = 20;
-
+export class ListBackupsQuery extends PageQuery {
   @IsOptional() @IsIn(Object.keys(SORTS), { message: 'sort must be one of: date, size' })
   sort: keyof typeof SORTS = 'date';
 

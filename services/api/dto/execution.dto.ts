@@ -1,14 +1,8 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { EXECUTION_KINDS, EXECUTION_STATUSES, ExecutionKind, ExecutionStatus } from '../../../shared/domain/types';
+import { PageQuery } from './page-query';
 
-export class ListExecutionsQuery {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
-  page = 1;
-
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize = 20;
-
+export class ListExecutionsQuery extends PageQuery {
   @IsOptional() @IsIn(EXECUTION_KINDS)
   kind?: ExecutionKind;
 

@@ -1,9 +1,10 @@
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, MinLength, Max, ValidateIf } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../../../shared/catalog/entities/notification-delivery.entity';
 import { IsUrlWithProtocol } from '../../../shared/config/env-decorators';
 import { Channel, CHANNELS, DELIVERY_CHANNELS, DeliveryChannel } from '../../../shared/notify/channels';
 import { EVENT_NAMES } from '../../../shared/notify/events';
+import { PageQuery } from './page-query';
 
 /** `""` clears a field just like `null`. */
 const EmptyToNull = () => Transform(({ value }) => (value === '' ? null : value));
@@ -44,13 +45,7 @@ export class TestNotificationDto {
   channels?: Channel[];
 }
 
-export class ListDeliveriesQuery {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
-  page = 1;
-
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  pageSize = 20;
-
+export class ListDeliveriesQuery extends PageQuery {
   @IsOptional() @IsIn(DELIVERY_CHANNELS)
   channel?: DeliveryChannel;
 

@@ -7,7 +7,7 @@ const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() 
 const present = ValidateIf((_o, value) => value !== undefined);
 
 // Names end up in log lines and notifications: no control characters (newlines could forge log lines).
-const printable = Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'name must not contain control characters' });
+const printable = Matches(/^[^\p{Cc}\u2028\u2029]*$/u, { message: '$property must not contain control characters or line breaks' });
 
 const MAX_DAYS = 36_500;
 const MAX_BUCKETS = 1000;
@@ -20,11 +20,11 @@ export class CreateScheduleDto {
   @IsIn(BACKUP_TYPES, { message: `type must be one of: ${BACKUP_TYPES.join(', ')}` })
   type: BackupType;
 
-  @trim @IsString() @IsNotEmpty({ message: 'cronExpression must not be empty' }) @MaxLength(128)
+  @trim @IsString() @IsNotEmpty({ message: 'cronExpression must not be empty' }) @MaxLength(128) @printable
   cronExpression: string;
 
   /** IANA zone; null or absent: BACKUP_CRON_TIMEZONE. */
-  @IsOptional() @trim @IsString() @MaxLength(64)
+  @IsOptional() @trim @IsString() @MaxLength(64) @printable
   timezone?: string | null;
 
   @IsOptional() @IsBoolean()
@@ -52,10 +52,10 @@ export class UpdateScheduleDto {
   @present @IsIn(BACKUP_TYPES, { message: `type must be one of: ${BACKUP_TYPES.join(', ')}` })
   type?: BackupType;
 
-  @present @trim @IsString() @IsNotEmpty({ message: 'cronExpression must not be empty' }) @MaxLength(128)
+  @present @trim @IsString() @IsNotEmpty({ message: 'cronExpression must not be empty' }) @MaxLength(128) @printable
   cronExpression?: string;
 
-  @IsOptional() @trim @IsString() @MaxLength(64)
+  @IsOptional() @trim @IsString() @MaxLength(64) @printable
   timezone?: string | null;
 
   @present @IsBoolean()

@@ -3,8 +3,10 @@ import type { Job } from 'bullmq';
 import { AppError, ErrorCode } from '../../../shared/errors';
 import type { Runtime } from '../../../shared/runtime/runtime';
 
-// Job scheduler runs have ids like `repeat:<schedule id>:<time>`.
-const JOB_ID = /^[A-Za-z0-9_:-]{1,255}$/;
+// Only the ids we create: an execution id, a trigger slot `slot-<schedule id>-<ms>`, or a job
+// scheduler run `repeat:<scheduler id>:<ms>`. Anything else could name one of BullMQ's own keys.
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const JOB_ID = new RegExp(`^(?:${UUID}|slot-${UUID}-\\d{1,15}|repeat:(?:${UUID}|[a-z]+(?:-[a-z]+)*):\\d{1,15})$`);
 
 /** GET /api/jobs/:id — state and progress of a queued or running job, on whichever queue it is. */
 export function jobRoutes(runtime: Runtime): Router {
@@ -12,7 +14,7 @@ export function jobRoutes(runtime: Runtime): Router {
 
   router.get('/:id', async (req, res) => {
     const id = req.params.id;
-    if (!JOB_ID.test(id)) throw AppError.badRequest(ErrorCode.ValidationFailed, 'Invalid job id');
+    if (!JOB_ID.test(id)) throw AppError.badRequest(ErrorCode.ValidationFailed, 'Invalid job id: expected the jobId the API returned');
     const found = await Promise.all(runtime.queues.all().map(async (queue) => ({ queue, job: (await queue.getJob(id)) as Job | undefined })));
     const hit = found.find((f) => f.job);
     if (!hit?.job) throw AppError.notFound(ErrorCode.JobNotFound, 'Job not found (it may have been removed after completion; see /api/executions)');

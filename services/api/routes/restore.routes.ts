@@ -5,6 +5,7 @@ import { databaseRestoreWarnings, sourceRestoreWarnings } from '../../../shared/
 import { parsePostgresUrl } from '../../../shared/engine/sources/postgres-connection';
 import type { PendingRestore } from '../../../shared/jobs/restore/confirmation-tokens';
 import { loadRestorableBackup } from '../../../shared/jobs/restore/restore-input';
+import { checkSourceRestoreTarget } from '../../../shared/jobs/restore/run-restore';
 import { enqueue } from '../../../shared/queue/enqueue';
 import type { Runtime } from '../../../shared/runtime/runtime';
 import { uuidParam } from '../dto/id-param';
@@ -24,6 +25,7 @@ export function restoreRoutes(runtime: Runtime): Router {
     if (backup.type === 'source') {
       if (!body.targetPath) throw AppError.badRequest(ErrorCode.ValidationFailed, 'targetPath is required: a source backup restores into a directory');
       if (body.targetDatabase) throw AppError.badRequest(ErrorCode.ValidationFailed, 'targetDatabase is for database backups');
+      checkSourceRestoreTarget(runtime.config, body.targetPath);
       const replaceExisting = body.replaceExisting ?? false;
       return {
         pending: { backupId: backup.id, targetPath: body.targetPath, replaceExisting, keepPrevious },

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { RequestHandler, Router } from 'express';
 import { scheduleSlot } from '../../../shared/domain/schedule-settings';
 import { AppError, ErrorCode } from '../../../shared/errors';
 import { enqueue } from '../../../shared/queue/enqueue';
@@ -14,7 +14,7 @@ import { acceptedJob } from './accepted-job';
  * With a `scheduleId`, every trigger in the same slot of that schedule (the
  * nearest cron time) is one job: retries and duplicate calls are deduplicated.
  */
-export function triggerRoutes(runtime: Runtime): Router {
+export function triggerRoutes(runtime: Runtime, json: RequestHandler): Router {
   const router = Router();
   const enabled = runtime.config.BACKUP_SCHEDULER_MODE !== 'internal';
 
@@ -36,6 +36,8 @@ export function triggerRoutes(runtime: Runtime): Router {
       next();
     },
     requireBearer(() => runtime.config.BACKUP_TRIGGER_API_KEY, 'trigger API key'),
+    // The body is read only for callers holding the key.
+    json,
     async (req, res) => {
       const body = parseDto(TriggerBackupDto, req.body);
       const slotted = body.scheduleId ? await slotFor(body.scheduleId, body.type) : null;

@@ -1,3 +1,5 @@
+import type { Config } from '../../config';
+import { ProtectedPath, sourceRestoreTargetProblem } from '../../domain/restore-target';
 import type { BackupType } from '../../domain/types';
 import { AppError, ErrorCode } from '../../errors';
 import type { Logger } from '../../logging';
@@ -39,6 +41,16 @@ export function restoreLockResource(runtime: Pick<Runtime, 'config'>, order: Pic
   return backupLockResource(runtime.config, 'database');
 }
 
+/** Refuses a source restore target that is a system directory or overlaps a storage root or the running code's parent. */
+export function checkSourceRestoreTarget(config: Pick<Config, 'storageTargets' | 'KANBU_SOURCE_PATH'>, targetPath: string): void {
+  const roots: ProtectedPath[] = config.storageTargets.flatMap((t) => {
+    const path = t.kind === 'local' ? t.settings.BACKUP_LOCAL_PATH : t.kind === 'gdrive' ? t.settings.BACKUP_GDRIVE_PATH : undefined;
+    return path ? [{ label: `the storage target ${t.target}`, path }] : [];
+  });
+  const problem = sourceRestoreTargetProblem(targetPath, [...roots, { label: 'the running Kanbu code (KANBU_SOURCE_PATH)', path: config.KANBU_SOURCE_PATH, sameAllowed: true }]);
+  if (problem) throw AppError.badRequest(ErrorCode.ValidationFailed, problem, [{ field: 'targetPath', messages: [problem] }]);
+}
+
 /** Retention must not delete the backup being restored from while the restore reads it. */
 async function keepFromRetention(runtime: Runtime, backupId: string): Promise<void> {
   const backup = await runtime.backups.findById(backupId);
@@ -57,6 +69,7 @@ export async function runRestore(runtime: Runtime, order: RestoreOrder, run: Res
 
   if (order.type === 'source') {
     if (!order.targetPath) throw AppError.badRequest(ErrorCode.ValidationFailed, 'A source backup restores into a directory: targetPath is required');
+    checkSourceRestoreTarget(runtime.config, order.targetPath);
     await record({ targetPath: order.targetPath, replaceExisting: order.replaceExisting ?? false });
     const result = await restoreSourceTree({
       from: order.from,
