@@ -1,6 +1,5 @@
 import type { NotificationDelivery, NotificationSettings } from '../../shared/catalog/entities';
 import type { Config } from '../../shared/config';
-import { redact } from '../../shared/logging';
 import { configuredChannels, maskUrl } from '../../shared/notify/channels';
 import type { AttemptReport } from '../../shared/notify/deliver-notification';
 
@@ -10,7 +9,7 @@ import type { AttemptReport } from '../../shared/notify/deliver-notification';
  */
 export function presentNotificationSettings(settings: NotificationSettings, config: Pick<Config, 'SMTP_URL' | 'SMTP_FROM' | 'BACKUP_HEARTBEAT_URL' | 'BACKUP_HEARTBEAT_METHOD'>) {
   return {
-    webhookUrl: settings.webhookUrl ? redact(settings.webhookUrl) : null,
+    webhookUrl: settings.webhookUrl ? maskUrl(settings.webhookUrl, true) : null,
     webhookSecretSet: !!settings.webhookSecret,
     notifyOnSuccess: settings.notifyOnSuccess,
     notifyOnFailure: settings.notifyOnFailure,

@@ -37,25 +37,6 @@ function readEnv(source: NodeJS.ProcessEnv, keys: string[], rename: (key: string
   return plain;
 }
 
-/** Connection URLs are not secrets as a whole (their hosts are worth logging), but their passwords are. */
-const CONNECTION_URL_KEYS = ['DATABASE_URL', 'CATALOG_DATABASE_URL', 'BACKUP_VERIFY_DATABASE_URL', 'REDIS_URL'];
-
-function registerUrlPasswords(source: NodeJS.ProcessEnv): void {
-  for (const key of CONNECTION_URL_KEYS) {
-    const value = source[key]?.trim();
-    if (!value) continue;
-    // Also the raw text between "user:" and the last "@", in case the URL does not parse.
-    registerSecret(/^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^/]*)@/i.exec(value)?.[1]);
-    try {
-      const password = new URL(value).password;
-      registerSecret(password);
-      registerSecret(decodeURIComponent(password));
-    } catch {
-      // Not a URL: validation says so, without the value's password.
-    }
-  }
-}
-
 function registerSecrets(env: Env, keys: string[]): void {
   for (const key of keys.filter(isSecretKey)) {
     const value = (env as unknown as Record<string, string | undefined>)[key];
@@ -122,7 +103,6 @@ function sharedLocations(targets: StorageTargetConfig[]): string[] {
  * redaction before anything could log them.
  */
 function parseEnv(source: NodeJS.ProcessEnv): { env: Env; errors: ValidationError[] } {
-  registerUrlPasswords(source);
   const env = plainToInstance(Env, readEnv(source, envKeys()));
   const errors = validateSync(env, { forbidUnknownValues: true });
   registerSecrets(env, envKeys());

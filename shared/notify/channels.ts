@@ -47,6 +47,7 @@ export function configuredChannels(settings: ChannelSettings, config: ChannelCon
 export function maskUrl(url: string, keepPath: boolean): string {
   try {
     const u = new URL(url);
+    // No query: its values are often tokens (`?token=…`).
     return keepPath ? `${u.origin}${u.pathname}` : `${u.origin}/***`;
   } catch {
     return '***';

@@ -1,4 +1,5 @@
 import { redact } from '../logging/redact';
+import { maskUrl } from './channels';
 import { classifyHttpStatus, DeliveryResult } from './delivery-result';
 
 export interface HttpRequestSpec {
@@ -41,6 +42,8 @@ function networkError(err: unknown, timeoutMs: number): string {
  * throws: the outcome is classified for the retry decision.
  */
 export async function sendHttp(spec: HttpRequestSpec): Promise<DeliveryResult> {
+  // Error texts are stored and logged: the URL's query (and any token in it) must not be.
+  const safe = (text: string) => redact(text.split(spec.url).join(maskUrl(spec.url, true)));
   const started = Date.now();
   const elapsed = () => Date.now() - started;
   try {
@@ -58,9 +61,9 @@ export async function sendHttp(spec: HttpRequestSpec): Promise<DeliveryResult> {
     }
     const snippet = await responseSnippet(res).catch(() => '');
     const redirect = res.status >= 300 && res.status < 400 ? ' (redirects are not followed; configure the final URL)' : '';
-    const error = redact(`HTTP ${res.status}${snippet ? `: ${snippet}` : ''}${redirect}`);
+    const error = safe(`HTTP ${res.status}${snippet ? `: ${snippet}` : ''}${redirect}`);
     return { ok: false, statusCode: res.status, error, retryable: verdict === 'retry', durationMs: elapsed() };
   } catch (err) {
-    return { ok: false, statusCode: null, error: redact(networkError(err, spec.timeoutMs)), retryable: true, durationMs: elapsed() };
+    return { ok: false, statusCode: null, error: safe(networkError(err, spec.timeoutMs)), retryable: true, durationMs: elapsed() };
   }
 }

@@ -96,6 +96,8 @@ describe('notification settings API', () => {
     ['a recipient that is no address', { emailRecipients: ['ops@example.com', 'not-an-address'] }, 'emailRecipients'],
     ['recipients as a string', { emailRecipients: 'ops@example.com' }, 'emailRecipients'],
     ['an unknown field', { webhookHeaders: { a: 1 } }, 'webhookHeaders'],
+    ['a webhook URL with a password', { webhookUrl: 'https://user:pw-secret@hooks.example.com/in' }, 'webhookUrl'],
+    ['a Slack URL with a user', { slackWebhookUrl: 'https://user@hooks.slack.com/services/x' }, 'slackWebhookUrl'],
   ];
   for (const [what, body, field] of invalid) {
     it(`PUT with ${what} → 400 naming ${field}, and nothing changes`, async () => {
@@ -164,5 +166,19 @@ describe('notification settings API', () => {
     for (const query of ['channel=pager', 'status=lost', 'event=backup.exploded', 'deliveryId=x', 'pageSize=1000']) {
       assertError(await http('GET', `${url()}/deliveries?${query}`, { token: ADMIN_KEY }), 400, 'VALIDATION_FAILED');
     }
+  });
+
+  it('shows and records a webhook URL without its query (often a token)', async () => {
+    const port = await freePort();
+    const put = await http('PUT', url(), { token: ADMIN_KEY, body: { webhookUrl: `http://127.0.0.1:${port}/in?token=QUERYSECRET123&x=1` } });
+    assert.equal(put.status, 200, put.text);
+    assert.equal(put.body.webhookUrl, `http://127.0.0.1:${port}/in`);
+    const sent = await http('POST', `${url()}/test`, { token: ADMIN_KEY, body: { channels: ['webhook'] } });
+    assert.equal(sent.status, 200, sent.text);
+    assert.equal(sent.body.results[0].ok, false);
+    assert.doesNotMatch(JSON.stringify(sent.body), /QUERYSECRET123/);
+    const log = await http('GET', `${url()}/deliveries?channel=webhook`, { token: ADMIN_KEY });
+    assert.doesNotMatch(JSON.stringify(log.body), /QUERYSECRET123/);
+    await http('PUT', url(), { token: ADMIN_KEY, body: { webhookUrl: receiver.url('/webhook') } });
   });
 });

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../../../shared/catalog/entities/notification-delivery.entity';
 import { IsUrlWithProtocol } from '../../../shared/config/env-decorators';
 import { Channel, CHANNELS, DELIVERY_CHANNELS, DeliveryChannel } from '../../../shared/notify/channels';
@@ -10,6 +10,24 @@ import { PageQuery } from './page-query';
 const EmptyToNull = () => Transform(({ value }) => (value === '' ? null : value));
 
 const HTTP_URL = ['http', 'https'];
+
+/** fetch refuses URLs with a user or password, and they would be a secret hidden in a URL we show and log. */
+const NoUrlCredentials = () =>
+  ValidateBy({
+    name: 'noUrlCredentials',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return true;
+        try {
+          const url = new URL(value);
+          return url.username === '' && url.password === '';
+        } catch {
+          return true; // the URL check reports it
+        }
+      },
+      defaultMessage: (args) => `${args?.property} must not contain a user name or password; for the webhook, use webhookSecret`,
+    },
+  });
 const MAX_RECIPIENTS = 50;
 
 /**
@@ -17,7 +35,7 @@ const MAX_RECIPIENTS = 50;
  * clears it. That is what lets a client save without knowing the secret.
  */
 export class UpdateNotificationSettingsDto {
-  @IsOptional() @EmptyToNull() @IsString() @MaxLength(2048) @IsUrlWithProtocol(HTTP_URL, { message: 'webhookUrl must be an http:// or https:// URL' })
+  @IsOptional() @EmptyToNull() @IsString() @MaxLength(2048) @IsUrlWithProtocol(HTTP_URL, { message: 'webhookUrl must be an http:// or https:// URL' }) @NoUrlCredentials()
   webhookUrl?: string | null;
 
   @IsOptional() @EmptyToNull() @IsString() @MinLength(16, { message: 'webhookSecret must be at least 16 characters long' }) @MaxLength(256)
@@ -33,10 +51,10 @@ export class UpdateNotificationSettingsDto {
   @IsArray() @ArrayMaxSize(MAX_RECIPIENTS) @IsEmail({}, { each: true, message: 'emailRecipients must contain e-mail addresses only' }) @MaxLength(254, { each: true })
   emailRecipients?: string[];
 
-  @IsOptional() @EmptyToNull() @IsString() @MaxLength(2048) @IsUrlWithProtocol(HTTP_URL, { message: 'slackWebhookUrl must be an http:// or https:// URL' })
+  @IsOptional() @EmptyToNull() @IsString() @MaxLength(2048) @IsUrlWithProtocol(HTTP_URL, { message: 'slackWebhookUrl must be an http:// or https:// URL' }) @NoUrlCredentials()
   slackWebhookUrl?: string | null;
 
-  @IsOptional() @EmptyToNull() @IsString() @MaxLength(2048) @IsUrlWithProtocol(HTTP_URL, { message: 'discordWebhookUrl must be an http:// or https:// URL' })
+  @IsOptional() @EmptyToNull() @IsString() @MaxLength(2048) @IsUrlWithProtocol(HTTP_URL, { message: 'discordWebhookUrl must be an http:// or https:// URL' }) @NoUrlCredentials()
   discordWebhookUrl?: string | null;
 }
 
