@@ -78,7 +78,9 @@ async function checkCopy(deps: VerifyDeps, backup: Backup, copy: CopyRef, onByte
  */
 export async function verifyBackup(deps: VerifyDeps, request: VerifyRequest): Promise<VerifyResult> {
   const backup = await loadRestorableBackup(deps.backups, deps.keys, request.backupId, undefined);
+  if (request.mode === 'restore-test' && backup.type !== 'database') throw AppError.badRequest(ErrorCode.ValidationFailed, 'Restore tests are for database backups');
   const copies = copiesOf(backup, await deps.copies.forBackup(backup.id)).filter((c) => c.status !== 'deleted' && c.status !== 'failed' && c.status !== 'writing');
+  if (copies.length === 0) return fail(deps, backup, request, 'no stored copy is left to verify', []);
   const verdicts: CopyVerdict[] = [];
   const share = (request.mode === 'restore-test' ? 60 : 100) / Math.max(1, copies.length);
   for (const [index, copy] of copies.entries()) {
@@ -100,13 +102,9 @@ export async function verifyBackup(deps: VerifyDeps, request: VerifyRequest): Pr
 
   const result: VerifyResult = { status: backup.checksum ? 'verified' : 'no_checksum', copies: verdicts };
   if (request.mode === 'restore-test') {
-    if (backup.type !== 'database') throw AppError.badRequest(ErrorCode.ValidationFailed, 'Restore tests are for database backups');
-    try {
-      result.restoreTest = await restoreTest(deps, backup, copies[0], request);
-    } catch (err) {
-      if (!isBadBytes(err) && !(isAppError(err) && err.code === ErrorCode.RestoreFailed)) throw err;
-      return fail(deps, backup, request, `restore test: ${errorMessage(err)}`, verdicts);
-    }
+    const test = await restoreTest(deps, backup, copies[0], request);
+    if (!test.ok) return fail(deps, backup, request, `restore test: ${test.reason}`, verdicts);
+    result.restoreTest = test.result;
   }
   await deps.backups.recordVerification(backup.id, { status: result.status, details: { mode: request.mode, copies: verdicts, ...(result.restoreTest ?? {}) } });
   request.onProgress({ stage: 'completed', percent: 100 });
@@ -120,7 +118,10 @@ async function fail(deps: VerifyDeps, backup: Backup, request: VerifyRequest, re
   throw new AppError(ErrorCode.VerificationFailed, `Verification of ${backup.filename} failed: ${reason}`);
 }
 
-async function restoreTest(deps: VerifyDeps, backup: Backup, copy: CopyRef, request: VerifyRequest) {
+/** A verdict on the backup; anything thrown is about the test's server (down, busy, full) and is retried. */
+type RestoreTestOutcome = { ok: true; result: NonNullable<VerifyResult['restoreTest']> } | { ok: false; reason: string };
+
+async function restoreTest(deps: VerifyDeps, backup: Backup, copy: CopyRef, request: VerifyRequest): Promise<RestoreTestOutcome> {
   if (!deps.executor) throw new Error('No database server configured for restore tests');
   const executor = await deps.executor();
   const storage = deps.targets.get(copy.target)!;
@@ -128,21 +129,28 @@ async function restoreTest(deps: VerifyDeps, backup: Backup, copy: CopyRef, requ
   const now = new Date();
   // Leftovers of killed restore tests (older than a day, so running ones are safe).
   await admin.dropAbandoned('verify', executor.database, new Date(now.getTime() - 24 * 3600 * 1000));
-  const database = verifyDatabaseName(executor.database, now);
+  const database = verifyDatabaseName(executor.database, now, request.executionId);
   await admin.createTemp(database, executor.database, { purpose: 'verify', target: executor.database, executionId: request.executionId, createdAt: now.toISOString() });
   try {
     const total = copy.sizeBytes ?? backup.sizeBytes ?? 1;
     const report = (b: number) => request.onProgress({ stage: 'restore-test', percent: 60 + Math.floor((b / total) * 35), bytes: b, totalBytes: total });
-    await decodeBackup(storedObjectInput(storage, copy.location, copy.sizeBytes ?? undefined), await executor.applySink(database), {
-      keys: deps.keys,
-      encrypted: backup.encrypted,
-      expectedSha256: backup.checksum,
-      output: 'plain',
-      onProgress: (p) => report(p.bytes ?? 0),
-    });
+    try {
+      await decodeBackup(storedObjectInput(storage, copy.location, copy.sizeBytes ?? undefined), await executor.applySink(database), {
+        keys: deps.keys,
+        encrypted: backup.encrypted,
+        expectedSha256: backup.checksum,
+        output: 'plain',
+        onProgress: (p) => report(p.bytes ?? 0),
+      });
+    } catch (err) {
+      // The dump did not load, or its bytes are bad: that is the backup. A server that went away is not.
+      if (isAppError(err) && err.retryable) throw err;
+      if (isBadBytes(err) || (isAppError(err) && err.code === ErrorCode.RestoreFailed)) return { ok: false, reason: errorMessage(err) };
+      throw err;
+    }
     const stats = await admin.tableStats(database);
-    if (stats.tables === 0) throw new AppError(ErrorCode.RestoreFailed, 'the restore test loaded no tables');
-    return { database, target: copy.target, ...stats };
+    if (stats.tables === 0) return { ok: false, reason: 'the restore test loaded no tables' };
+    return { ok: true, result: { database, target: copy.target, ...stats } };
   } finally {
     await admin.drop(database).catch((err) => deps.logger.error(`Could not drop the restore-test database ${database}: ${errorMessage(err)}`));
   }

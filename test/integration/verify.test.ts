@@ -81,6 +81,29 @@ describe('verification', function () {
     assert.deepEqual(afterAll.body, { total: 5, verified: 4, pending: 0, failed: 1, noChecksum: 0 });
   });
 
+  it('fails a backup with no stored copy left instead of calling it verified', async () => {
+    const backup = await takeBackup(stack);
+    await stack.runtime.dataSource.query(`UPDATE backup_copy SET status = 'deleted' WHERE backup_id = $1`, [backup.id]);
+    const execution = await verify(stack, backup.id);
+    assert.equal(execution.status, 'failed');
+    const after = await stack.runtime.backups.findById(backup.id);
+    assert.equal(after?.verificationStatus, 'failed');
+    assert.match(after?.verificationError ?? '', /no stored copy is left to verify/);
+    await stack.runtime.dataSource.query(`DELETE FROM backup WHERE id = $1`, [backup.id]);
+  });
+
+  it('refuses a restore test of a source backup with 400, and queues none for pending source backups', async () => {
+    const source = await stack.runtime.backups.createRunning({ type: 'source', filename: 'kanbu_source_verify-test.tar.gz', compression: 'gzip', encrypted: false, storage: 'local', trigger: 'api' });
+    await stack.runtime.backups.markCompleted(source.id, { status: 'completed', sizeBytes: 4, sourceBytes: 4, checksum: 'a'.repeat(64), durationMs: 1 });
+    const res = await http('POST', `${stack.baseUrl}/api/backups/${source.id}/verify`, { token: ADMIN_KEY, body: { mode: 'restore-test' } });
+    assert.equal(res.status, 400, res.text);
+    assert.equal(res.body.error.code, 'VALIDATION_FAILED');
+    const pending = await http('POST', `${stack.baseUrl}/api/backups/verify-pending`, { token: ADMIN_KEY, body: { mode: 'restore-test' } });
+    assert.equal(pending.status, 202);
+    assert.equal(pending.body.queued, 0);
+    await stack.runtime.dataSource.query(`DELETE FROM backup WHERE id = $1`, [source.id]);
+  });
+
   it('validates the mode', async () => {
     const backup = (await stack.runtime.backups.list({ page: 1, pageSize: 1, sort: 'createdAt', order: 'DESC' })).items[0];
     const res = await http('POST', `${stack.baseUrl}/api/backups/${backup.id}/verify`, { token: ADMIN_KEY, body: { mode: 'quick' } });
@@ -104,5 +127,28 @@ describe('verification', function () {
     assert.equal(runs.items[0].backupId, newest.id);
     assert.equal(await reconcileVerifySchedule(queue, undefined, 'UTC', 'checksum'), 'removed');
     assert.equal(await queue.getJobScheduler(VERIFY_SCHEDULER_ID), undefined);
+  });
+});
+
+describe('a restore test whose server cannot be reached', function () {
+  this.timeout(120_000);
+  let stack: TestStack;
+
+  before(async () => {
+    const source = await createKanbuDatabase(100);
+    stack = await startStack({
+      env: { DATABASE_URL: source.url, BACKUP_VERIFY_DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/nowhere' },
+      workerQueues: ['backup', 'verify'],
+    });
+  });
+  after(() => stack?.close());
+
+  it('fails the job as retryable and leaves the backup unjudged: the server is the problem, not the backup', async () => {
+    const backup = await takeBackup(stack);
+    const execution = await verify(stack, backup.id, { mode: 'restore-test' });
+    assert.equal(execution.status, 'failed');
+    assert.match(execution.error ?? '', /Connection refused|could not connect/i);
+    const after = await stack.runtime.backups.findById(backup.id);
+    assert.equal(after?.verificationStatus, 'pending');
   });
 });

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { AppError, ErrorCode } from '../../../shared/errors';
+import { loadRestorableBackup } from '../../../shared/jobs/restore/restore-input';
 import { enqueue } from '../../../shared/queue/enqueue';
 import type { Runtime } from '../../../shared/runtime/runtime';
 import { uuidParam } from '../dto/id-param';
@@ -19,7 +20,8 @@ export function verificationRoutes(runtime: Runtime): Router {
 
   router.post('/verify-pending', async (req, res) => {
     const { mode = 'checksum' } = parseDto(VerifyRequestDto, req.body);
-    const pending = await runtime.backups.pendingVerification();
+    // A restore test only exists for database backups; source backups wait for a checksum verification.
+    const pending = (await runtime.backups.pendingVerification()).filter((b) => mode !== 'restore-test' || b.type === 'database');
     const jobs = [];
     for (const backup of pending) jobs.push(await enqueue(runtime.enqueueDeps, 'verify', { backupId: backup.id, mode, trigger: 'api' }));
     res.status(202).json({ queued: jobs.length, jobs: jobs.map(acceptedJob) });
@@ -28,8 +30,10 @@ export function verificationRoutes(runtime: Runtime): Router {
   router.post('/:id/verify', async (req, res) => {
     const id = uuidParam(req.params.id, 'Backup');
     const { mode = 'checksum' } = parseDto(VerifyRequestDto, req.body);
-    const backup = await runtime.backups.findById(id);
-    if (!backup) throw AppError.notFound(ErrorCode.BackupNotFound, 'Backup not found');
+    const backup = await loadRestorableBackup(runtime.backups, runtime.keys, id, undefined);
+    if (mode === 'restore-test' && backup.type !== 'database') {
+      throw AppError.badRequest(ErrorCode.ValidationFailed, `A restore test loads a database backup; ${backup.filename} is a source backup: use mode "checksum"`);
+    }
     const job = await enqueue(runtime.enqueueDeps, 'verify', { backupId: backup.id, mode, trigger: 'api' });
     res.status(202).json(acceptedJob(job));
   });

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { ErrorCode } from '../../errors';
 import { ChildTransform } from '../process/child-transform';
+import { isTransientPgError } from '../sources/pg-dump-errors';
 import { libpqEnv, PostgresConnection } from '../sources/postgres-connection';
 
 /** How to start psql for one database: the command (psql, or docker exec … psql), its arguments and environment. */
@@ -31,7 +32,7 @@ export class PsqlSink extends Writable {
   constructor(target: PostgresConnection | PsqlInvocation) {
     super({ highWaterMark: 1024 * 1024 });
     const run = 'command' in target ? target : localPsql(target);
-    this.psql = new ChildTransform(run.command, [...run.args, ...PSQL_SCRIPT_ARGS, '--single-transaction'], { label: 'psql', env: run.env, code: ErrorCode.RestoreFailed });
+    this.psql = new ChildTransform(run.command, [...run.args, ...PSQL_SCRIPT_ARGS, '--single-transaction'], { label: 'psql', env: run.env, code: ErrorCode.RestoreFailed, transient: isTransientPgError });
     this.psql.on('error', (err) => this.destroy(err));
     // What psql prints on stdout (set_config results) is not needed.
     this.psql.resume();

@@ -6,6 +6,7 @@ import { runCommand } from '../process/run-command';
 import { DockerCli } from '../sources/docker-cli';
 import { discoverPostgresContainer, DiscoveryOptions } from '../sources/docker-discovery';
 import { containerLogin, DockerLogin, dockerExec } from '../sources/docker-exec';
+import { isTransientPgError } from '../sources/pg-dump-errors';
 import type { PostgresConnection } from '../sources/postgres-connection';
 
 /**
@@ -18,8 +19,8 @@ export interface PostgresExecutor {
   readonly database: string;
   /** For messages: where the server is. */
   readonly description: string;
-  /** Runs `sql` in `database`; returns rows of tab-separated columns. */
-  query(database: string, sql: string): Promise<string[][]>;
+  /** Runs `sql` in `database`; returns rows of tab-separated columns. Fails retryably when the server is down or busy. */
+  query(database: string, sql: string, options?: { timeoutMs?: number }): Promise<string[][]>;
   /** A sink that applies a plain SQL dump to `database` in one transaction, stopping at the first error. */
   applySink(database: string): Promise<Writable>;
 }
@@ -36,12 +37,14 @@ abstract class PsqlExecutor implements PostgresExecutor {
   abstract readonly description: string;
   protected abstract psql(database: string, stdin: boolean): Promise<PsqlInvocation>;
 
-  async query(database: string, sql: string): Promise<string[][]> {
+  async query(database: string, sql: string, options: { timeoutMs?: number } = {}): Promise<string[][]> {
     const run = await this.psql(database, false);
-    const result = await runCommand(run.command, [...run.args, ...PSQL_SCRIPT_ARGS, ...QUERY_ARGS, '-c', sql], { env: run.env, timeoutMs: 120_000 });
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const result = await runCommand(run.command, [...run.args, ...PSQL_SCRIPT_ARGS, ...QUERY_ARGS, '-c', sql], { env: run.env, timeoutMs });
     if (result.code !== 0) {
-      const detail = result.stderr.trim() || `exit code ${result.code}`;
-      throw new AppError(ErrorCode.RestoreFailed, redact(`psql on ${this.description}: ${detail}`));
+      const detail = result.stderr.trim() || (result.code === null ? `no answer within ${Math.round(timeoutMs / 1000)} s` : `exit code ${result.code}`);
+      const retryable = result.code === null || isTransientPgError(detail);
+      throw new AppError(ErrorCode.RestoreFailed, redact(`psql on ${this.description}: ${detail}`), { retryable });
     }
     return parseRows(result.stdout);
   }

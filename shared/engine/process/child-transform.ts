@@ -10,6 +10,8 @@ export interface ChildTransformOptions {
   env?: NodeJS.ProcessEnv;
   /** Error code of a failure; a source by default. */
   code?: ErrorCode;
+  /** Whether a failure with this stderr may go away by itself (server down or busy): then it is retryable. */
+  transient?: (stderr: string) => boolean;
 }
 
 /**
@@ -75,7 +77,7 @@ export class ChildTransform extends Duplex {
 
   private failure(): Error | null {
     const problem = this.exit ? exitProblem(this.exit, this.stderr) : null;
-    return problem ? childFailure(this.options.label, problem, false, this.options.code) : null;
+    return problem ? childFailure(this.options.label, problem, this.options.transient?.(this.stderr.value) ?? false, this.options.code) : null;
   }
 
   private settle(): void {

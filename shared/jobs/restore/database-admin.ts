@@ -15,6 +15,8 @@ export interface TableStats {
   rows: Record<string, number>;
 }
 
+const COUNT_TIMEOUT_MS = 2 * 3600 * 1000;
+
 /** Database-level operations a restore needs, all run on the maintenance database. */
 export class DatabaseAdmin {
   constructor(private readonly exec: PostgresExecutor, private readonly logger?: Logger) {}
@@ -74,6 +76,8 @@ export class DatabaseAdmin {
          FROM information_schema.tables
         WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')
         ORDER BY 1`,
+      // Exact counts read every table: give a large database the time that takes.
+      { timeoutMs: COUNT_TIMEOUT_MS },
     );
     return { tables: rows.length, rows: Object.fromEntries(rows.map(([table, count]) => [table, Number(count)])) };
   }
