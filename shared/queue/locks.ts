@@ -24,13 +24,14 @@ export function sourceLockResource(path: string): string {
 }
 
 /**
- * What a backup of `type` must hold exclusively: the database of DATABASE_URL, or
- * the source directory. Restores of the same database take the same resource.
- * Null when the configuration names no target (the job then fails with the real reason).
+ * What a backup of `type` must hold exclusively: the database of DATABASE_URL (or,
+ * in docker mode without it, the container's), or the source directory. Restores
+ * of the same database take the same resource. Null when DATABASE_URL cannot be
+ * read (the job then fails with the real reason).
  */
-export function backupLockResource(config: Pick<Config, 'DATABASE_URL' | 'KANBU_SOURCE_PATH'>, type: BackupType): string | null {
+export function backupLockResource(config: Pick<Config, 'DATABASE_URL' | 'KANBU_SOURCE_PATH' | 'POSTGRES_CONTAINER' | 'POSTGRES_CONTAINER_PATTERN'>, type: BackupType): string | null {
   if (type === 'source') return sourceLockResource(config.KANBU_SOURCE_PATH);
-  if (!config.DATABASE_URL) return null;
+  if (!config.DATABASE_URL) return `db:docker:${config.POSTGRES_CONTAINER ?? `~${config.POSTGRES_CONTAINER_PATTERN}`}`;
   try {
     return databaseLockResource(config.DATABASE_URL);
   } catch {

@@ -3,6 +3,10 @@ import { requestRestore, takeBackup, waitForExecution } from '../helpers/flows';
 import { createFakeDocker, FakeDocker } from '../helpers/fake-docker';
 import { createKanbuDatabase, tableChecksum } from '../helpers/kanbu-fixture';
 import { withPg } from '../helpers/services';
+import { BASE_ENV } from '../helpers/config';
+import { loadConfig } from '../../shared/config';
+import { createPostgresExecutor } from '../../shared/engine/postgres/postgres-executor-factory';
+import { backupLockResource } from '../../shared/queue/locks';
 
 const PASSWORD = 'pw-only-in-env-4711';
 import { startStack, TestStack } from '../helpers/stack';
@@ -49,5 +53,25 @@ describe('restore in docker mode (a fake docker CLI first on PATH)', function ()
     assert.ok(calls.some((c) => c.startsWith('exec -e PGUSER -e PGDATABASE -e PGAPPNAME -e PGPASSWORD kanbu-postgres pg_dump ')));
     assert.equal(calls.some((c) => c.includes(PASSWORD)), false, 'no argv holds the password');
     assert.ok((await fake.execEnvs()).every((env) => env.includes(`PGPASSWORD=${PASSWORD}`)), 'every exec got it through the environment');
+  });
+});
+
+describe('docker mode without DATABASE_URL', function () {
+  let fake: FakeDocker;
+  const originalPath = process.env.PATH;
+  before(async () => {
+    fake = await createFakeDocker({ running: { 'kanbu-postgres': true }, env: { 'kanbu-postgres': ['POSTGRES_USER=kanbu', 'POSTGRES_DB=kanbu_prod'] } });
+    process.env.PATH = `${fake.dir}:${originalPath}`;
+  });
+  after(async () => {
+    process.env.PATH = originalPath;
+    await fake?.remove();
+  });
+
+  it('restores the database backups dump: the container POSTGRES_DB, not "postgres"', async () => {
+    const config = loadConfig({ ...BASE_ENV, BACKUP_PG_MODE: 'docker', POSTGRES_CONTAINER: 'kanbu-postgres' });
+    const executor = await createPostgresExecutor(config);
+    assert.equal(executor.database, 'kanbu_prod');
+    assert.equal(backupLockResource(config, 'database'), 'db:docker:kanbu-postgres', 'backups and restores still share a lock');
   });
 });

@@ -18,9 +18,12 @@ describe('lock resources', () => {
   });
 
   it('pick the resource of a backup type from the configuration', () => {
-    const config = { DATABASE_URL: 'postgres://u@127.0.0.1:5432/kanbu', KANBU_SOURCE_PATH: '/app' };
+    const config = { DATABASE_URL: 'postgres://u@127.0.0.1:5432/kanbu', KANBU_SOURCE_PATH: '/app', POSTGRES_CONTAINER: undefined, POSTGRES_CONTAINER_PATTERN: 'postgres' };
     assert.equal(backupLockResource(config, 'database'), 'db:127.0.0.1:5432/kanbu');
     assert.equal(backupLockResource(config, 'source'), 'source:/app');
-    assert.equal(backupLockResource({ ...config, DATABASE_URL: undefined }, 'database'), null);
+    // Docker mode without DATABASE_URL: the database of the container, so backups and restores still exclude each other.
+    assert.equal(backupLockResource({ ...config, DATABASE_URL: undefined }, 'database'), 'db:docker:~postgres');
+    assert.equal(backupLockResource({ ...config, DATABASE_URL: undefined, POSTGRES_CONTAINER: 'kanbu-db' }, 'database'), 'db:docker:kanbu-db');
+    assert.equal(backupLockResource({ ...config, DATABASE_URL: 'not a url' }, 'database'), null);
   });
 });

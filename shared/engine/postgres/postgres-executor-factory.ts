@@ -1,13 +1,22 @@
 import type { Config } from '../../config';
 import { AppError, ErrorCode } from '../../errors';
+import { DockerCli } from '../sources/docker-cli';
+import { discoverPostgresContainer } from '../sources/docker-discovery';
+import { containerLogin } from '../sources/docker-exec';
 import { isReachable } from '../sources/pg-dump-auto.source';
 import { PgDumpDirectSource } from '../sources/pg-dump.source';
 import { parsePostgresUrl } from '../sources/postgres-connection';
 import { DirectPsqlExecutor, DockerPsqlExecutor, PostgresExecutor } from './postgres-executor';
 
-function docker(config: Config): DockerPsqlExecutor {
+async function docker(config: Config): Promise<DockerPsqlExecutor> {
   const conn = config.DATABASE_URL ? parsePostgresUrl(config.DATABASE_URL) : undefined;
-  return new DockerPsqlExecutor({ container: config.POSTGRES_CONTAINER, pattern: config.POSTGRES_CONTAINER_PATTERN, conn, database: conn?.database ?? 'postgres' });
+  const options = { container: config.POSTGRES_CONTAINER, pattern: config.POSTGRES_CONTAINER_PATTERN, conn };
+  if (conn) return new DockerPsqlExecutor({ ...options, database: conn.database });
+  // Without DATABASE_URL the database is the container's POSTGRES_DB, exactly as for backups.
+  const cli = new DockerCli();
+  const found = await discoverPostgresContainer(cli, options);
+  const login = await containerLogin(cli, found.name);
+  return new DockerPsqlExecutor({ ...options, container: found.name, database: login.database, docker: cli });
 }
 
 /**

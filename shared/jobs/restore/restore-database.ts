@@ -3,7 +3,7 @@ import { AppError, ErrorCode, errorMessage } from '../../errors';
 import type { Logger } from '../../logging';
 import type { ProgressReporter } from '../../queue/job-progress';
 import type { KeyRing } from '../../engine/crypto/key-ring';
-import type { PostgresExecutor } from '../../engine/postgres/postgres-executor';
+import { MAINTENANCE_DATABASE, PostgresExecutor } from '../../engine/postgres/postgres-executor';
 import { decodeBackup } from '../../engine/decode-pipeline';
 import { DatabaseAdmin, TableStats } from './database-admin';
 import { previousDatabaseName, restoreDatabaseName } from './restore-names';
@@ -54,6 +54,10 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
   const target = request.targetDatabase ?? live;
 
   progress('validating');
+  if (!request.targetDatabase && live === MAINTENANCE_DATABASE) {
+    // The swap runs from the maintenance database, which cannot rename itself away.
+    throw AppError.badRequest(ErrorCode.ValidationFailed, `The live database is "${MAINTENANCE_DATABASE}", which a restore cannot replace; restore into a new database (targetDatabase) instead`);
+  }
   const recovered = await admin.recoverInterruptedSwap(live, `${live}_pre_restore_`);
   if (recovered) deps.logger.warn(`Recovered from an interrupted restore: ${recovered}`);
   await admin.dropAbandoned('restore', target);
