@@ -91,6 +91,8 @@ export class DatabaseAdmin {
     for (const db of await this.list()) {
       const mark = parseTempDatabaseComment(db.comment);
       if (!mark || mark.purpose !== purpose || mark.target !== target) continue;
+      // A run killed right after its swap leaves the restored database, still marked, under the target's own name.
+      if (db.name === target) continue;
       if (olderThan && new Date(mark.createdAt) > olderThan) continue;
       try {
         await this.drop(db.name);
@@ -146,8 +148,10 @@ export class DatabaseAdmin {
       await this.setAllowConnections(live, true).catch(() => undefined);
       throw new AppError(ErrorCode.RestoreFailed, `Could not rename the restored database into place; ${live} was put back: ${errorMessage(err)}`);
     }
-    await this.setAllowConnections(previous, true);
-    await this.setAllowConnections(live, true);
+    // The swap is done: tidying up must not turn a completed restore into a failed one.
+    for (const name of [previous, live]) {
+      await this.setAllowConnections(name, true).catch((err) => this.logger?.warn(`Could not re-allow connections to ${name}: ${errorMessage(err)}`));
+    }
   }
 
   private async terminateConnectionsUntilGone(name: string): Promise<void> {

@@ -98,8 +98,8 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
 
     request.signal?.throwIfAborted();
     progress('swapping');
-    // Unmark first: once renamed into place it must never look like a leftover to clean up.
-    await admin.unmark(incoming);
+    // The mark stays through the swap (a run killed half-way leaves a database the next run drops);
+    // dropAbandoned never drops one that carries the target's own name.
     let previousDatabase: string | null = null;
     if (targetExists) {
       previousDatabase = previousDatabaseName(live, now);
@@ -116,6 +116,7 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
     } else {
       await admin.rename(incoming, target);
     }
+    await admin.unmark(target).catch((err) => deps.logger.warn(`Could not remove the temporary mark of ${target}: ${errorMessage(err)}`));
     await deps.record({ database: target, previousDatabase });
     progress('completed', 1);
     deps.logger.info(`Restored ${request.from.label} into ${target}${previousDatabase ? `; the replaced database is kept as ${previousDatabase}` : ''}`);
