@@ -42,14 +42,14 @@ async function runHere(runtime: Runtime, type: BackupType): Promise<number> {
 
 async function backUpHere(runtime: Runtime, type: BackupType, lockLost?: AbortSignal): Promise<number> {
   const logger = createLogger('CLI');
-  const backup = await runRecorded(runtime, { kind: 'backup' }, { type }, (execution, onProgress) =>
+  const backup = await runRecorded(runtime, { kind: 'backup' }, { type }, lockLost, (execution, onProgress, stop) =>
     createBackup(backupDeps(runtime, logger), {
       type,
       trigger: 'cli',
       executionId: execution.id,
       onProgress,
       onReserved: (reserved) => runtime.executions.linkBackup(execution.id, reserved.id),
-      signal: lockLost,
+      signal: stop,
     }),
   );
   await enqueuePrune(runtime.enqueueDeps, logger, { type, scheduleId: null });

@@ -17,6 +17,8 @@ const EXIT_USAGE = 2;
 const EXIT_CONFIG = 78;
 /** sysexits EX_TEMPFAIL: a resource is busy, trying again later can succeed. */
 const EXIT_TEMPFAIL = 75;
+/** 128 + SIGINT, what shells report for a command stopped by Ctrl-C. */
+const EXIT_INTERRUPTED = 130;
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));
@@ -57,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
       return EXIT_CONFIG;
     }
     process.stderr.write(`kanbu-backup ${name}: error: ${oneLine(errorMessage(err))}\n`);
+    if (isAppError(err) && err.code === ErrorCode.Interrupted) return EXIT_INTERRUPTED;
     return isAppError(err) && err.code === ErrorCode.ResourceLocked ? EXIT_TEMPFAIL : EXIT_FAILURE;
   }
 }

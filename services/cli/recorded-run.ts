@@ -5,6 +5,7 @@ import { announceOutcome, FinishedRun } from '../../shared/notify/announce-outco
 import type { ProgressReporter } from '../../shared/queue/job-progress';
 import type { NewExecution } from '../../shared/catalog/repositories';
 import type { Runtime } from '../../shared/runtime/runtime';
+import { interruptSignal } from './interrupt';
 import { ProgressDisplay } from './progress-display';
 
 const logger = createLogger('CLI');
@@ -28,13 +29,16 @@ export async function runRecorded<T>(
   runtime: Runtime,
   what: Omit<NewExecution, 'trigger' | 'queue'> & { kind: FinishedRun['queue'] },
   request: FinishedRun['request'],
-  work: (execution: Execution, onProgress: ProgressReporter) => Promise<T>,
+  lockLost: AbortSignal | undefined,
+  work: (execution: Execution, onProgress: ProgressReporter, stop: AbortSignal) => Promise<T>,
 ): Promise<T> {
+  // Ctrl-C, or losing the lock the run holds: both stop it the safe way.
+  const stop = AbortSignal.any([interruptSignal(), ...(lockLost ? [lockLost] : [])]);
   const execution = await runtime.executions.create({ ...what, trigger: 'cli', queue: what.kind });
   await runtime.executions.markRunning(execution.id, 1);
   const display = new ProgressDisplay(what.kind);
   try {
-    const result = await work(execution, display.update);
+    const result = await work(execution, display.update, stop);
     await runtime.executions.markCompleted(execution.id);
     display.done();
     await announce(runtime, execution.id, { queue: what.kind, status: 'completed', request });

@@ -73,9 +73,9 @@ async function confirm(order: RestoreOrder, target: string, warnings: string[], 
 
 async function restoreHere(runtime: Runtime, order: RestoreOrder, lockLost?: AbortSignal): Promise<number> {
   const what = { kind: 'restore' as const, backupId: order.backupId ?? null, details: { from: order.from.label } };
-  const { id, result } = await runRecorded(runtime, what, { backupId: order.backupId, type: order.type }, async (execution, onProgress) => ({
+  const { id, result } = await runRecorded(runtime, what, { backupId: order.backupId, type: order.type }, lockLost, async (execution, onProgress, stop) => ({
     id: execution.id,
-    result: await runRestore(runtime, order, { executionId: execution.id, logger: createLogger('CLI'), onProgress, signal: lockLost }),
+    result: await runRestore(runtime, order, { executionId: execution.id, logger: createLogger('CLI'), onProgress, signal: stop }),
   }));
   process.stdout.write(`Restore ${id} completed\n${Object.entries(result).map(([k, v]) => `  ${k.padEnd(19)} ${v ?? '-'}`).join('\n')}\n`);
   return 0;

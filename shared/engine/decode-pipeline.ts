@@ -32,6 +32,8 @@ export interface DecodeOptions {
   /** `compressed`: stop after decryption (what `decrypt` writes); `plain`: decompress too (SQL or tar). */
   output: 'compressed' | 'plain';
   onProgress?: ProgressReporter;
+  /** Stops the decode (the destination is destroyed, so psql never commits); its reason is the error. */
+  signal?: AbortSignal;
 }
 
 export interface DecodeResult {
@@ -67,7 +69,7 @@ export async function decodeBackup(input: StoredInput, destination: Writable, op
     // Failures before the pipeline started (a legacy file that does not authenticate) must
     // still stop the destination, e.g. kill a waiting psql.
     if (!destination.destroyed) destination.destroy();
-    throw err;
+    throw options.signal?.aborted ? options.signal.reason : err;
   }
 }
 
@@ -105,7 +107,7 @@ async function decode(input: StoredInput, destination: Writable, options: Decode
   if (encryption === 'legacy') {
     stored.destroy();
     const authenticator = new LegacyAuthenticator(options.keys);
-    await pipeline(await input.open(), new ByteCounter(report('authenticating', 50, 0)), authenticator);
+    await pipeline(await input.open(), new ByteCounter(report('authenticating', 50, 0)), authenticator, { signal: options.signal });
     legacyKeyId = authenticator.proof.keyId;
     decryptor = new LegacyDecryptStream(authenticator.proof);
     stored = await input.open();
@@ -117,7 +119,7 @@ async function decode(input: StoredInput, destination: Writable, options: Decode
   let compression: Compression | null = null;
   const plainCounter = new ByteCounter(() => undefined);
   const decompress = options.output === 'plain' ? [createDecompressorByHeader((c) => (compression = c)), plainCounter] : [];
-  await pipeline([stored, storedCounter, ...(decryptor ? [decryptor] : []), hasher, ...decompress, destination]);
+  await pipeline([stored, storedCounter, ...(decryptor ? [decryptor] : []), hasher, ...decompress, destination], { signal: options.signal });
 
   const keyId = decryptor instanceof DecryptStream ? (decryptor.keyId ?? null) : legacyKeyId;
   progress({ stage: 'decoded', percent: 100, bytes: storedCounter.bytes, totalBytes: total });

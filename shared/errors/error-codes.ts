@@ -38,5 +38,6 @@ export enum ErrorCode {
   RestoreTargetExists = 'RESTORE_TARGET_EXISTS',
   RestoreNotFound = 'RESTORE_NOT_FOUND',
   VerificationFailed = 'VERIFICATION_FAILED',
+  Interrupted = 'INTERRUPTED',
   Internal = 'INTERNAL',
 }

@@ -12,7 +12,13 @@ export interface CliResult {
 
 /** Runs `kanbu-backup <args>` as a real process with exactly `env` (plus PATH and HOME). */
 export function runCli(args: string[], env: Record<string, string | undefined>, input?: Buffer): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
+  return startCli(args, env, input).result;
+}
+
+/** The same, with the process at hand (to send it signals). */
+export function startCli(args: string[], env: Record<string, string | undefined>, input?: Buffer): { pid: () => number | undefined; result: Promise<CliResult> } {
+  let pid: number | undefined;
+  const result = new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -24,7 +30,9 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(input);
+    pid = child.pid;
   });
+  return { pid: () => pid, result };
 }
 
 /** The lines of stderr that are not progress lines. */

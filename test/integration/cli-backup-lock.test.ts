@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { backupLockResource } from '../../shared/queue/locks';
-import { errorLines, runCli } from '../helpers/cli';
+import { errorLines, runCli, startCli } from '../helpers/cli';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { withPg } from '../helpers/services';
 import { startStack, TestStack } from '../helpers/stack';
@@ -51,5 +51,30 @@ describe('kanbu-backup backup in-process holds the database lock (real CLI proce
     const backups = (await stack.runtime.backups.list({ page: 1, pageSize: 10, sort: 'createdAt', order: 'ASC' })).items;
     assert.deepEqual(backups.map((b) => b.status), ['completed'], 'only the first backup was taken');
     assert.deepEqual(await readdir(stack.backupDir), [backups[0].filename]);
+  });
+
+  it('Ctrl-C stops a running backup safely: exit 130, recorded as failed with the reason, no file, lock released', async () => {
+    await withPg(kanbu.url, async (client) => {
+      await client.query('BEGIN; LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE');
+      const run = startCli(['backup', 'database'], stack.env);
+      try {
+        await waitFor(() => stack.runtime.locks.remainingMs(resource).then((ms) => ms ?? undefined), 'the CLI backup to take the lock');
+        await waitFor(async () => ((await stack.runtime.executions.list({ page: 1, pageSize: 1, kind: 'backup', status: 'running' })).total > 0 ? true : undefined), 'the run to start');
+        process.kill(run.pid()!, 'SIGINT');
+        const result = await run.result;
+        assert.equal(result.code, 130, result.stderr);
+        assert.match(result.stderr, /Interrupted \(SIGINT\): stopping safely/);
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    });
+    const execution = (await stack.runtime.executions.list({ page: 1, pageSize: 1, kind: 'backup' })).items[0];
+    assert.equal(execution.status, 'failed');
+    assert.match(execution.error ?? '', /Interrupted by SIGINT/);
+    const backup = await stack.runtime.backups.findById(execution.backupId!);
+    assert.equal(backup?.status, 'failed');
+    const files = await readdir(stack.backupDir);
+    assert.ok(!files.includes(backup!.filename) && !files.some((f) => f.includes('.partial')), files.join(', '));
+    assert.equal(await stack.runtime.locks.remainingMs(resource), null, 'released');
   });
 });

@@ -89,6 +89,7 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
       expectedSha256: source.expectedSha256,
       output: 'plain',
       onProgress: (p) => progress('loading', p.percent / 100, p.bytes, p.totalBytes),
+      signal: request.signal,
     });
 
     progress('checking');

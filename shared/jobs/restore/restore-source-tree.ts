@@ -74,6 +74,7 @@ export async function restoreSourceTree(request: RestoreSourceTreeRequest): Prom
       expectedSha256: prepared.expectedSha256,
       output: 'plain',
       onProgress: (p) => extracting((p.percent ?? 0) / 100, p.bytes, p.totalBytes),
+      signal: request.signal,
     });
     request.signal?.throwIfAborted();
     let previousPath: string | null = null;
