@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { takeBackup, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
@@ -89,6 +89,7 @@ describe('verification', function () {
     const after = await stack.runtime.backups.findById(backup.id);
     assert.equal(after?.verificationStatus, 'failed');
     assert.match(after?.verificationError ?? '', /no stored copy is left to verify/);
+    await rm(join(stack.backupDir, backup.filename));
     await stack.runtime.dataSource.query(`DELETE FROM backup WHERE id = $1`, [backup.id]);
   });
 
