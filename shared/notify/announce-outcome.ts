@@ -34,6 +34,9 @@ export async function announceOutcome(
   if (!NOTIFYING_QUEUES.includes(run.queue)) return null;
   // Dropping the database a restore kept is housekeeping, not a restore.
   if (run.queue === 'restore' && run.request.action === 'drop-previous') return null;
+  // A run that took no backup (its slot was backed up already, its schedule is disabled) is no
+  // backup.completed: it must not double the event, nor feed the heartbeat.
+  if (run.queue === 'backup' && run.status === 'completed' && run.execution.details?.skipped) return null;
   const backupId = run.execution.backupId ?? (typeof run.request.backupId === 'string' ? run.request.backupId : null);
   const backup = backupId ? await runtime.backups.findById(backupId) : null;
   const scheduleId = backup?.scheduleId ?? run.execution.scheduleId;

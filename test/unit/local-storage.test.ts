@@ -49,6 +49,29 @@ describe('local storage', () => {
     assert.deepEqual(await readdir(join(root, 'backups')), ['c.sql.gz']);
   });
 
+  describe('on a filesystem without hard links (an rclone mount: link fails with ENOSYS)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fsp = require('node:fs/promises') as typeof import('node:fs/promises');
+    const realLink = fsp.link;
+    beforeEach(() => {
+      fsp.link = async () => {
+        throw Object.assign(new Error('ENOSYS: function not implemented, link'), { code: 'ENOSYS' });
+      };
+    });
+    afterEach(() => {
+      fsp.link = realLink;
+    });
+
+    it('commits by renaming, still never over an existing backup', async () => {
+      await (await write('e.sql.gz', 'first')).commit({ sha256: 'x' });
+      assert.equal(await readFile(join(root, 'backups', 'e.sql.gz'), 'utf8'), 'first');
+      const second = await write('e.sql.gz', 'second');
+      await assert.rejects(second.commit({ sha256: 'x' }), /EEXIST/);
+      assert.equal(await readFile(join(root, 'backups', 'e.sql.gz'), 'utf8'), 'first');
+      assert.deepEqual(await readdir(join(root, 'backups')), ['e.sql.gz'], 'no temporary file left');
+    });
+  });
+
   it('reads whole objects and byte ranges', async () => {
     await (await write('d.sql.gz', '0123456789')).commit({ sha256: 'x' });
     assert.equal(await text(await storage.openRead('d.sql.gz')), '0123456789');

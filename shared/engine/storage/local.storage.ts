@@ -23,7 +23,25 @@ async function fsyncPath(path: string): Promise<void> {
   }
 }
 
-/** Backups in a directory: temp file, fsync, then an atomic no-overwrite rename. */
+/**
+ * Gives a finished temp file its final name without ever replacing a file: a
+ * hard link where the filesystem has them (atomic), else — rclone mounts have
+ * none — a rename once the name is known to be free.
+ */
+async function publishNoOverwrite(tempPath: string, finalPath: string): Promise<void> {
+  try {
+    await link(tempPath, finalPath);
+    await unlink(tempPath).catch(() => undefined);
+    return;
+  } catch (err) {
+    if (!NO_HARD_LINKS.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  }
+  const taken = await stat(finalPath).then(() => true, (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? false : Promise.reject(err)));
+  if (taken) throw Object.assign(new Error(`EEXIST: file already exists, ${finalPath}`), { code: 'EEXIST' });
+  await rename(tempPath, finalPath);
+}
+
+/** Backups in a directory: temp file, fsync, then a no-overwrite rename into place. */
 export class LocalStorage implements StorageBackend {
   constructor(readonly name: string, readonly root: string) {}
 
@@ -47,12 +65,18 @@ export class LocalStorage implements StorageBackend {
         if (!stream.writableFinished) await finished(stream);
         await fsyncPath(tempPath);
         try {
-          // link() fails if the final name exists, so a commit never replaces another backup.
-          await link(tempPath, finalPath);
-        } finally {
+          await publishNoOverwrite(tempPath, finalPath);
+        } catch (err) {
           await removeTemp();
+          throw err;
         }
-        await fsyncPath(this.root);
+        try {
+          await fsyncPath(this.root);
+        } catch (err) {
+          // Not durable: take the name back, so a failed copy never leaves a file under a final name.
+          await unlink(finalPath).catch(() => undefined);
+          throw err;
+        }
         return { sizeBytes: stream.bytesWritten };
       },
       abort: async () => {
