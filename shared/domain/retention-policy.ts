@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { BackupStatus, BackupType, USABLE_BACKUP_STATUSES } from './types';
+import { BackupStatus, BackupType, USABLE_BACKUP_STATUSES, VerificationStatus } from './types';
 
 /** How long the backups of one schedule (or of no schedule) are kept. */
 export interface RetentionPolicy {
@@ -21,6 +21,8 @@ export interface RetentionCandidate {
   createdAt: Date;
   isProtected: boolean;
   protectedUntil: Date | null;
+  /** A backup that failed verification is kept by a "one per period" rule only when its period has no other. */
+  verificationStatus?: VerificationStatus | null;
 }
 
 export type KeepReason =
@@ -72,17 +74,23 @@ function periodKey(at: DateTime, unit: 'day' | 'week' | 'month'): string {
   return at.toFormat('yyyy-MM');
 }
 
-/** For each period in `periods`, the id of the newest usable backup created in it. */
+/** Which of two backups a "keep one" rule keeps: one that did not fail verification, else the newer. */
+function preferred<T extends RetentionCandidate>(current: T | undefined, backup: T): T {
+  if (!current) return backup;
+  const currentBad = current.verificationStatus === 'failed';
+  if (currentBad !== (backup.verificationStatus === 'failed')) return currentBad ? backup : current;
+  return backup.createdAt > current.createdAt ? backup : current;
+}
+
+/** For each period in `periods`, the id of the backup kept for it: the newest usable one that did not fail verification. */
 function newestPerPeriod(usable: readonly RetentionCandidate[], local: Map<string, DateTime>, unit: 'week' | 'month', periods: Set<string>): Map<string, string> {
   if (periods.size === 0) return new Map();
-  const newest = new Map<string, RetentionCandidate>();
+  const kept = new Map<string, RetentionCandidate>();
   for (const backup of usable) {
     const key = periodKey(local.get(backup.id)!, unit);
-    if (!periods.has(key)) continue;
-    const current = newest.get(key);
-    if (!current || backup.createdAt > current.createdAt) newest.set(key, backup);
+    if (periods.has(key)) kept.set(key, preferred(kept.get(key), backup));
   }
-  return new Map([...newest].map(([key, backup]) => [backup.id, key]));
+  return new Map([...kept].map(([key, backup]) => [backup.id, key]));
 }
 
 function decideType<T extends RetentionCandidate>(backups: readonly T[], policy: RetentionPolicy, now: DateTime): RetentionDecision<T>[] {
@@ -91,6 +99,8 @@ function decideType<T extends RetentionCandidate>(backups: readonly T[], policy:
   const until = (created: DateTime) => created.plus({ days: policy.retentionDays }).toUTC().toISO()!;
   const usable = backups.filter((b) => USABLE.has(b.status));
   const newest = usable.reduce<T | undefined>((best, b) => (!best || b.createdAt > best.createdAt ? b : best), undefined);
+  // Besides the newest, the newest one that did not fail verification: never only a known-bad backup.
+  const newestGood = usable.reduce<T | undefined>(preferred, undefined);
   const local = new Map(backups.map((b) => [b.id, DateTime.fromJSDate(b.createdAt, { zone })]));
   const days = recentPeriods(now, 'day', policy.keepDaily);
   const weekly = newestPerPeriod(usable, local, 'week', recentPeriods(now, 'week', policy.keepWeekly));
@@ -113,7 +123,7 @@ function decideType<T extends RetentionCandidate>(backups: readonly T[], policy:
       return { backup, action: 'clean', reasons: [{ rule: 'failed_history', until: until(created) }] };
     }
 
-    if (backup === newest) reasons.push({ rule: 'newest' });
+    if (backup === newest || backup === newestGood) reasons.push({ rule: 'newest' });
     const day = days.size > 0 ? periodKey(created, 'day') : '';
     if (days.has(day)) reasons.push({ rule: 'daily', period: day });
     const week = weekly.get(backup.id);

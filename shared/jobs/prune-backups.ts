@@ -74,8 +74,14 @@ export async function pruneBackups(deps: PruneDeps, request: { scheduleId: strin
     const { backup } = decision;
     if (decision.action === 'keep') result.kept++;
     if (decision.action === 'clean') {
-      await removeAllCopies(deps, backup);
-      result.cleaned++;
+      // One leftover that cannot be removed (a mount that is down) must not hold up the rest of the prune.
+      try {
+        await removeAllCopies(deps, backup);
+        result.cleaned++;
+      } catch (err) {
+        failures.push(`${backup.filename}: ${errorMessage(err)}`);
+        deps.logger.warn(`Retention (${scope}): could not remove the leftovers of failed backup ${backup.filename}: ${errorMessage(err)}`);
+      }
     }
     if (decision.action === 'delete') {
       try {
@@ -107,6 +113,6 @@ export async function pruneBackups(deps: PruneDeps, request: { scheduleId: strin
     `Retention (${scope}): kept ${result.kept}, deleted ${result.deleted.length}, cleaned ${result.cleaned} failed, removed ${result.staleWritesRemoved} stale temporary file(s)`,
   );
   // The rows of what could not be removed stay, so the next prune tries again; the job says so.
-  if (failures.length > 0) throw new Error(`Retention could not delete ${failures.length} backup(s): ${failures.join('; ')}`);
+  if (failures.length > 0) throw new Error(`Retention could not remove ${failures.length} backup(s): ${failures.join('; ')}`);
   return result;
 }

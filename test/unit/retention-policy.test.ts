@@ -266,6 +266,26 @@ const cases: Case[] = [
       'jan-31': 'delete:expired',
     },
   },
+  {
+    name: 'a backup that failed verification does not stand in for its month or as the only newest: a good one is kept instead',
+    zone: 'UTC',
+    now: '2026-03-10T12:00',
+    policy: { keepMonthly: 3 },
+    backups: [
+      ['mar-newest-corrupt', '2026-03-09T02:00', { verificationStatus: 'failed' }],
+      ['mar-good', '2026-03-08T02:00', { verificationStatus: 'verified' }],
+      ['jan-31-corrupt', '2026-01-31T02:00', { verificationStatus: 'failed' }],
+      ['jan-30-good', '2026-01-30T02:00', { verificationStatus: 'pending' }],
+      ['feb-only-corrupt', '2026-02-10T02:00', { verificationStatus: 'failed' }],
+    ],
+    expect: {
+      'mar-newest-corrupt': 'keep:newest',
+      'mar-good': 'keep:newest,monthly(2026-03)',
+      'feb-only-corrupt': 'keep:monthly(2026-02)',
+      'jan-31-corrupt': 'delete:expired',
+      'jan-30-good': 'keep:monthly(2026-01)',
+    },
+  },
 ];
 
 describe('retention policy', () => {
