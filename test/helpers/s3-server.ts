@@ -60,10 +60,10 @@ function xmlEscape(text: string): string {
 }
 
 /**
- * s3rver implements multipart uploads but not ListMultipartUploads and
- * AbortMultipartUpload; these two operate on its own upload store
- * (`<bucket>/._S3rver_uploads/<id>/{key,…}`), so the SDK can list and abort
- * unfinished uploads over HTTP as it would against S3.
+ * s3rver implements multipart uploads but not ListMultipartUploads, ListParts and
+ * AbortMultipartUpload; these operate on its own upload store
+ * (`<bucket>/._S3rver_uploads/<id>/{key,<part number>,…}`), so the SDK can list
+ * and abort unfinished uploads over HTTP as it would against S3.
  */
 function multipartAdministration(directory: string): Middleware {
   const uploadsDir = (bucket: string) => join(directory, bucket, '._S3rver_uploads');
@@ -83,6 +83,23 @@ function multipartAdministration(directory: string): Middleware {
       }
       ctx.type = 'application/xml';
       ctx.body = `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${bucket}</Bucket><Prefix>${xmlEscape(prefix)}</Prefix><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>${uploads.join('')}</ListMultipartUploadsResult>`;
+      return;
+    }
+    if (ctx.method === 'GET' && key !== '' && ctx.query.uploadId) {
+      const dir = join(uploadsDir(bucket), ctx.query.uploadId.replace(/[^0-9a-f]/g, ''));
+      const names = await readdir(dir).catch(() => null);
+      ctx.type = 'application/xml';
+      if (names === null) {
+        ctx.status = 404;
+        ctx.body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>';
+        return;
+      }
+      const parts = [];
+      for (const name of names.filter((n) => /^\d+$/.test(n)).sort((a, b) => Number(a) - Number(b))) {
+        const s = await stat(join(dir, name));
+        parts.push(`<Part><PartNumber>${name}</PartNumber><LastModified>${s.mtime.toISOString()}</LastModified><Size>${s.size}</Size></Part>`);
+      }
+      ctx.body = `<?xml version="1.0" encoding="UTF-8"?><ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${bucket}</Bucket><Key>${xmlEscape(key)}</Key><UploadId>${ctx.query.uploadId}</UploadId><IsTruncated>false</IsTruncated>${parts.join('')}</ListPartsResult>`;
       return;
     }
     if (ctx.method === 'DELETE' && key !== '' && ctx.query.uploadId) {

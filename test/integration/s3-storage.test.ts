@@ -1,7 +1,7 @@
-import { HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import type { CopyTuning } from '../../shared/engine/storage/s3-copy';
@@ -173,6 +173,34 @@ describe('S3 storage (real S3-protocol server on 127.0.0.1, real AWS SDK over HT
     assert.equal(await s3.removeStaleWrites(new Date(Date.now() + 60_000)), 1);
     assert.deepEqual(await uploadsUnderPrefix(), []);
     assert.deepEqual(await keysUnderPrefix(), []);
+  });
+
+  it('an upload that started long ago but still receives parts is not stale: prune leaves a long backup alone', async () => {
+    const s3 = storage();
+    const writer = await s3.createWriter('long.sql.gz');
+    const source = new PassThrough();
+    const piping = pipeline(source, writer.stream);
+    const partsStored = async (n: number) => {
+      const [key] = await uploadsUnderPrefix();
+      if (!key) return undefined;
+      const uploads = await server.client.send(new ListMultipartUploadsCommand({ Bucket: server.bucket, Prefix: `${prefix}/` }));
+      const parts = await server.client.send(new ListPartsCommand({ Bucket: server.bucket, Key: key, UploadId: uploads.Uploads![0].UploadId! }));
+      return (parts.Parts?.length ?? 0) >= n ? true : undefined;
+    };
+    const data = pseudoRandomBytes(12 * MiB, 9);
+    source.write(data.subarray(0, 6 * MiB));
+    await waitFor(() => partsStored(1), 'the first part');
+    const longAgo = new Date(Date.now() + 1000);
+    await new Promise((r) => setTimeout(r, 1500));
+    source.write(data.subarray(6 * MiB, 11 * MiB));
+    await waitFor(() => partsStored(2), 'the second part');
+    // Started (and its first part) before the cut-off, its last part after it: still being written.
+    assert.equal(await s3.removeStaleWrites(longAgo), 0);
+    source.end(data.subarray(11 * MiB));
+    await piping;
+    await writer.commit({ sha256: sha256(data) });
+    assert.deepEqual(await uploadsUnderPrefix(), []);
+    assert.equal((await s3.stat('long.sql.gz'))?.sizeBytes, data.length, 'the backup completed');
   });
 
   it('reports a stopped server as unavailable (retryable), and works again once it is back', async () => {

@@ -1,6 +1,6 @@
 import {
   AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListMultipartUploadsCommand,
-  paginateListObjectsV2, S3Client,
+  ListPartsCommand, paginateListObjectsV2, S3Client,
 } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -132,7 +132,8 @@ export class S3Storage implements StorageBackend {
   async removeStaleWrites(olderThan: Date): Promise<number> {
     let removed = 0;
     for (const upload of await this.listUploads()) {
-      if (upload.initiated >= olderThan) continue;
+      // Started long ago is not stale: a large backup may still be uploading. Its last part says.
+      if (upload.initiated >= olderThan || (await this.lastActivity(upload)) >= olderThan) continue;
       await this.client
         .send(new AbortMultipartUploadCommand({ Bucket: this.settings.bucket, Key: upload.key, UploadId: upload.uploadId }))
         .then(() => removed++)
@@ -185,6 +186,24 @@ export class S3Storage implements StorageBackend {
       throw s3Failure(err, 'list', this.location);
     }
     return objects;
+  }
+
+  /** When an unfinished upload last received a part (its start when it has none). */
+  private async lastActivity(upload: { key: string; uploadId: string; initiated: Date }): Promise<Date> {
+    let latest = upload.initiated;
+    let marker: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(new ListPartsCommand({ Bucket: this.settings.bucket, Key: upload.key, UploadId: upload.uploadId, PartNumberMarker: marker }));
+        for (const part of page.Parts ?? []) if (part.LastModified && part.LastModified > latest) latest = part.LastModified;
+        marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+      } while (marker);
+    } catch (err) {
+      // Gone meanwhile (completed or aborted): nothing to clean up, so never "stale".
+      if (isNotFound(err)) return new Date(8.64e15);
+      throw s3Failure(err, 'listing of the parts of an unfinished upload', this.location);
+    }
+    return latest;
   }
 
   /** Unfinished multipart uploads of objects directly under our prefix, every page. */
