@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { JobsOptions } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import { ExecutionRepository } from '../catalog/repositories/execution.repository';
 import { AppError, ErrorCode, errorMessage } from '../errors';
 import { defaultJobOptions } from './job-options';
@@ -29,6 +29,16 @@ export interface EnqueuedJob {
  * row) and adds the BullMQ job with the execution id as job id, so the API,
  * Bull Board and the history all name the same thing.
  */
+/**
+ * A job id that names a unit of work (a schedule slot) deduplicates against the
+ * job that holds it; a job that failed for good no longer holds it, so the
+ * work can be asked for again (e.g. a CronJob retrying a failed slot).
+ */
+async function replaceFailed(queue: Queue, jobId: string): Promise<void> {
+  const prior = await withTimeout(queue.getJob(jobId), ENQUEUE_TIMEOUT_MS, 'Redis did not answer in time');
+  if (prior && (await prior.isFailed())) await prior.remove().catch(() => undefined);
+}
+
 export async function enqueue<Q extends QueueWithPayload>(
   deps: EnqueueDeps,
   queue: Q,
@@ -41,6 +51,7 @@ export async function enqueue<Q extends QueueWithPayload>(
   let existingExecution: string | undefined;
   try {
     const bullQueue = deps.queues.get(queue);
+    if (options.jobId) await replaceFailed(bullQueue, options.jobId);
     const adding = bullQueue.add(jobName(queue, data), { ...data, executionId }, {
       ...defaultJobOptions(queue, deps.attempts),
       ...options,
