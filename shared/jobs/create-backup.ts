@@ -79,6 +79,8 @@ async function recordCopies(deps: CreateBackupDeps, rows: BackupCopy[], outcomes
   await Promise.all(rows.map((row) => {
     const outcome = outcomes.find((o) => o.target === row.target);
     if (outcome?.state === 'committed') return deps.copies.markCompleted(row.id, outcome.sizeBytes!);
+    // Still stored: `delete_failed`, so retention and DELETE remove it later instead of forgetting it.
+    if (outcome?.state === 'stranded') return deps.copies.markDeleteFailed(row.id, outcome.error ?? 'could not be removed');
     if (outcome?.error) return deps.copies.markFailed(row.id, outcome.error);
     return deps.copies.markFailed(row.id, row.isPrimary ? backupError ?? 'not written' : `Not kept: the backup failed (${backupError})`);
   }));

@@ -118,6 +118,24 @@ describe('replicated writer (one pass, every target)', () => {
     assert.equal(await readFile(join(dir('local:taken'), NAME), 'utf8'), 'another backup with this name', 'never overwritten');
   });
 
+  it('a complete copy that cannot be removed when the backup fails is reported as stranded (it still holds the data)', async () => {
+    await rm(dir('local:taken'), { recursive: true, force: true });
+    await new LocalStorage('x', dir('local:taken')).check();
+    await writeFile(join(dir('local:taken'), NAME), 'another backup with this name');
+    await rm(dir('local'), { recursive: true, force: true });
+    class UndeletableStorage extends LocalStorage {
+      override async delete(): Promise<void> {
+        throw new Error('EACCES: permission denied');
+      }
+    }
+    const strict = await run([new UndeletableStorage('local', dir('local')), local('local:taken')], true);
+    assert.ok(strict.result instanceof Error);
+    const [primary] = strict.writer.outcomes();
+    assert.equal(primary.state, 'stranded');
+    assert.match(primary.error ?? '', /could not be removed: EACCES/);
+    assert.deepEqual(await files('local'), [NAME], 'the copy is still there, and now known to be');
+  });
+
   it('a replica that cannot be opened is a failed copy from the start, or stops everything with requireAll', async () => {
     const unmounted = () => new GDriveStorage('gdrive', dir('no-mount'), { requireMount: true });
     const lenient = await run([local('local'), unmounted()]);

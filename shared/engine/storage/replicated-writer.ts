@@ -9,7 +9,8 @@ import type { CommitMetadata, StorageBackend, StorageWriter } from './storage-ba
  * `error`); `aborted` because the backup as a whole failed; `rolled_back` when
  * it was complete but removed again because the backup failed.
  */
-export type CopyState = 'writing' | 'committed' | 'failed' | 'aborted' | 'rolled_back';
+/** `stranded`: complete and committed, but the write as a whole failed and it could not be removed. */
+export type CopyState = 'writing' | 'committed' | 'failed' | 'aborted' | 'rolled_back' | 'stranded';
 
 export interface CopyOutcome {
   target: string;
@@ -166,7 +167,7 @@ export class ReplicatedWriter implements StorageWriter {
             await b.remove();
             b.state = 'rolled_back';
           } catch (err) {
-            b.state = 'failed';
+            b.state = 'stranded';
             b.error = new Error(`the backup failed, but this complete copy could not be removed: ${errorMessage(err)}`);
           }
         }),
