@@ -109,10 +109,14 @@ export interface StorageFill {
   usedPercent: number | null;
 }
 
-export function storageConditions(fills: StorageFill[], limitPct: number): AlertCondition[] {
+/** Percentage points a full volume must free before its alert ends, so usage hovering at the limit does not flap. */
+export const STORAGE_ALERT_HYSTERESIS_PCT = 2;
+
+export function storageConditions(fills: StorageFill[], limitPct: number, openKeys: ReadonlySet<string> = new Set()): AlertCondition[] {
   if (limitPct <= 0) return [];
+  const threshold = (target: string) => (openKeys.has(alertKey('storage_usage', target)) ? limitPct - STORAGE_ALERT_HYSTERESIS_PCT : limitPct);
   return fills
-    .filter((f): f is StorageFill & { usedPercent: number } => f.usedPercent !== null && f.usedPercent > limitPct)
+    .filter((f): f is StorageFill & { usedPercent: number } => f.usedPercent !== null && f.usedPercent > threshold(f.target))
     .map((f) => ({
       key: alertKey('storage_usage', f.target),
       kind: 'storage_usage' as const,

@@ -47,7 +47,7 @@ export function alertEvent(name: AlertEventName, alert: Alert, now: Date): Alert
 }
 
 /** The conditions that hold now, and the keys that could not be evaluated. */
-async function currentConditions(deps: AlertEvaluationDeps, policy: AlertPolicy, now: Date): Promise<{ conditions: AlertCondition[]; unknown: Set<string> }> {
+async function currentConditions(deps: AlertEvaluationDeps, policy: AlertPolicy, now: Date, openKeys: ReadonlySet<string>): Promise<{ conditions: AlertCondition[]; unknown: Set<string> }> {
   const [lastSuccessful, monitoredSince] = await Promise.all([deps.stats.lastSuccessfulPerType(), deps.stats.monitoredSince()]);
   const types = BACKUP_TYPES.filter((t) => monitoredSince.has(t) || lastSuccessful.some((b) => b.type === t));
   const ageFacts = types.map((type) => {
@@ -62,7 +62,7 @@ async function currentConditions(deps: AlertEvaluationDeps, policy: AlertPolicy,
     conditions: [
       ...backupAgeConditions(ageFacts, policy.maxAgeHours, now),
       ...sizeChangeConditions(histories, policy.sizeChangePct),
-      ...storageConditions(usages, policy.storagePct),
+      ...storageConditions(usages, policy.storagePct, openKeys),
     ],
     unknown: new Set(usages.filter((u) => u.error !== null).map((u) => alertKey('storage_usage', u.target))),
   };
@@ -76,8 +76,9 @@ async function currentConditions(deps: AlertEvaluationDeps, policy: AlertPolicy,
  * not be queued (Redis away) goes out on the next evaluation.
  */
 export async function evaluateAlerts(deps: AlertEvaluationDeps, policy: AlertPolicy, now: Date = new Date()): Promise<AlertEvaluationResult> {
-  const { conditions, unknown } = await currentConditions(deps, policy, now);
-  const plan = planAlerts(conditions, await deps.alerts.listOpen(), unknown);
+  const openBefore = await deps.alerts.listOpen();
+  const { conditions, unknown } = await currentConditions(deps, policy, now, new Set(openBefore.map((a) => a.key)));
+  const plan = planAlerts(conditions, openBefore, unknown);
   const opened: string[] = [];
   for (const c of plan.open) {
     const alert = await deps.alerts.open({ key: c.key, kind: c.kind, subject: c.subject, message: c.message, details: c.details, activeSince: now });

@@ -88,6 +88,13 @@ describe('alert rule: storage nearly full', () => {
     assert.deepEqual(storageConditions([{ target: 'local', usedPercent: 99 }], 0), []);
   });
 
+  it('an open alert ends only once usage is 2 points below the limit, so hovering at the limit does not flap', () => {
+    const open = new Set(['storage_usage:local']);
+    assert.equal(storageConditions([{ target: 'local', usedPercent: 89 }], 90, open).length, 1, 'still open at 89%');
+    assert.equal(storageConditions([{ target: 'local', usedPercent: 87.9 }], 90, open).length, 0, 'ends below 88%');
+    assert.equal(storageConditions([{ target: 'local', usedPercent: 89 }], 90).length, 0, 'a new alert still needs more than 90%');
+  });
+
   it('fullness comes from capacity and free space', () => {
     assert.equal(usedPercent({ totalBytes: 1000, freeBytes: 50 }), 95);
     assert.equal(usedPercent({ totalBytes: undefined, freeBytes: undefined }), null);
