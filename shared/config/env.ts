@@ -50,7 +50,7 @@ export class Env {
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'may contain only letters, digits, "_" and "-"' })
   BACKUP_QUEUE_PREFIX = 'kanbu-backup';
 
-  @Doc('Connections', 'PostgreSQL database of the backup catalog (backups, copies, schedules, executions). Created by `npm run migrate` if missing.')
+  @Doc('Connections', 'PostgreSQL database of the backup catalog (backups, copies, schedules, executions). Created by `npm run migrate` if missing. Must not be the Kanbu database itself (a restore would roll the catalog back).')
   @IsUrlWithProtocol(POSTGRES_PROTOCOLS)
   CATALOG_DATABASE_URL: string;
 
