@@ -44,22 +44,32 @@ async function main(): Promise<void> {
   const runtime = await createRuntime(config, 'worker');
   try {
     const db = runtime.dataSource;
-    await db.query(`
+    await db.query(
+      `
       INSERT INTO backup (type, filename, status, size_bytes, source_bytes, checksum, compression, encrypted, storage, trigger, duration_ms, created_at, completed_at, verification_status)
       SELECT CASE WHEN i % 10 = 0 THEN 'source' ELSE 'database' END, 'kanbu_backup_bench_' || i || '.sql.gz',
              CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'completed' END, 1000000 + (i % 97) * 1000, 4000000, repeat('a', 64), 'gzip', true, 'local', 'schedule',
              60000, now() - (i || ' hours')::interval, now() - (i || ' hours')::interval, CASE WHEN i % 3 = 0 THEN 'verified' ELSE 'pending' END
-      FROM generate_series(1, $1::int) i`, [BACKUPS]);
-    await db.query(`
+      FROM generate_series(1, $1::int) i`,
+      [BACKUPS],
+    );
+    await db.query(
+      `
       INSERT INTO execution (kind, trigger, status, queue, queued_at, finished_at, error)
       SELECT (ARRAY['backup','notify','verify','prune'])[1 + i % 4], 'schedule', CASE WHEN i % 40 = 0 THEN 'failed' ELSE 'completed' END,
              'backup', now() - (i || ' minutes')::interval, now() - (i || ' minutes')::interval, CASE WHEN i % 40 = 0 THEN 'boom' END
-      FROM generate_series(1, $1::int) i`, [EXECUTIONS]);
+      FROM generate_series(1, $1::int) i`,
+      [EXECUTIONS],
+    );
     await mkdir(config.BACKUP_LOCAL_PATH, { recursive: true });
     for (let i = 0; i < FILES; i++) await writeFile(join(config.BACKUP_LOCAL_PATH, `kanbu_backup_bench_${i}.sql.gz`), 'x');
     await runtime.notificationSettings.update({
-      webhookUrl: 'http://127.0.0.1:1/hook', webhookSecret: 'bench-secret-0123456789', notifyOnSuccess: true,
-      emailRecipients: ['ops@example.com'], slackWebhookUrl: 'http://127.0.0.1:1/slack', discordWebhookUrl: 'http://127.0.0.1:1/discord',
+      webhookUrl: 'http://127.0.0.1:1/hook',
+      webhookSecret: 'bench-secret-0123456789',
+      notifyOnSuccess: true,
+      emailRecipients: ['ops@example.com'],
+      slackWebhookUrl: 'http://127.0.0.1:1/slack',
+      discordWebhookUrl: 'http://127.0.0.1:1/discord',
     });
     const [newest] = await runtime.stats.recentSuccessful('database', 1);
     const execution = await runtime.executions.create({ kind: 'backup', trigger: 'api', queue: 'backup', backupId: newest.id });
@@ -70,9 +80,20 @@ async function main(): Promise<void> {
     const rows: [string, number][] = [];
     const baselineQuery = await median(() => db.query('SELECT count(*) FROM backup'));
     rows.push(['baseline: SELECT count(*) FROM backup', baselineQuery]);
-    rows.push(['GET /metrics work (collect + render)', await median(async () => renderMetrics(await collectMetrics({ stats: runtime.stats, alerts: runtime.alerts, queues: runtime.queues, storages })))]);
+    rows.push([
+      'GET /metrics work (collect + render)',
+      await median(async () => renderMetrics(await collectMetrics({ stats: runtime.stats, alerts: runtime.alerts, queues: runtime.queues, storages }))),
+    ]);
     rows.push(['GET /api/health/backups work', await median(() => backupHealthReport({ stats: runtime.stats, alerts: runtime.alerts, storages }))]);
-    rows.push(['one alert evaluation', await median(() => evaluateAlerts({ stats: runtime.stats, alerts: runtime.alerts, storages, publish: async () => undefined }, { maxAgeHours: 26, sizeChangePct: 50, storagePct: 90 }))]);
+    rows.push([
+      'one alert evaluation',
+      await median(() =>
+        evaluateAlerts(
+          { stats: runtime.stats, alerts: runtime.alerts, storages, publish: async () => undefined },
+          { maxAgeHours: 26, sizeChangePct: 50, storagePct: 90 },
+        ),
+      ),
+    ]);
     const baselineEnqueue = await median(() => enqueue(runtime.enqueueDeps, 'notify', { type: 'alerts', trigger: 'system' }));
     rows.push(['baseline: one enqueue (execution row + Redis add)', baselineEnqueue]);
     rows.push(['outcome listener, 4 channels (what a finished backup waits for)', await median(() => listener.onOutcome(outcome))]);

@@ -56,7 +56,17 @@ async function main(): Promise<void> {
   try {
     const { runtime } = stack;
     const backup = await createBackup(
-      { backups: runtime.backups, copies: runtime.copies, storage: runtime.storage, replicas: runtime.targets.replicas, sources: dump(), keys: runtime.keys, compression: 'gzip', compressionLevel: 1, logger },
+      {
+        backups: runtime.backups,
+        copies: runtime.copies,
+        storage: runtime.storage,
+        replicas: runtime.targets.replicas,
+        sources: dump(),
+        keys: runtime.keys,
+        compression: 'gzip',
+        compressionLevel: 1,
+        logger,
+      },
       { type: 'database', trigger: 'cli' },
     );
     process.stdout.write(`One backup of ${SIZE_MIB} MiB on local + s3, median of ${RUNS} runs, node ${process.version}\n\n`);
@@ -66,13 +76,18 @@ async function main(): Promise<void> {
       // Each run rotates to the other key, so every run has the whole backup to re-encrypt.
       const keys = KeyRing.fromConfig(KEYS[(run + 1) % 2], KEYS[run % 2]);
       reads.push(await seconds(() => readBothCopies(stack, backup, keys)));
-      rotations.push(await seconds(async () => {
-        const [outcome] = await rotateKeys({ backups: runtime.backups, copies: runtime.copies, targets: runtime.targets, keys, logger });
-        if (outcome?.status !== 'rotated') throw new Error(`rotation did not complete: ${outcome?.error ?? 'nothing to rotate'}`);
-      }));
+      rotations.push(
+        await seconds(async () => {
+          const [outcome] = await rotateKeys({ backups: runtime.backups, copies: runtime.copies, targets: runtime.targets, keys, logger });
+          if (outcome?.status !== 'rotated') throw new Error(`rotation did not complete: ${outcome?.error ?? 'nothing to rotate'}`);
+        }),
+      );
     }
     process.stdout.write('| scenario | seconds | MiB of copies / s | ratio to baseline |\n|---|---|---|---|\n');
-    for (const [label, values] of [['baseline: read and check both copies', reads], ['rotate-keys: both copies', rotations]] as const) {
+    for (const [label, values] of [
+      ['baseline: read and check both copies', reads],
+      ['rotate-keys: both copies', rotations],
+    ] as const) {
       const s = median(values);
       process.stdout.write(`| ${label} | ${s.toFixed(2)} | ${((2 * SIZE_MIB) / s).toFixed(0)} | ${(s / median(reads)).toFixed(2)} |\n`);
     }

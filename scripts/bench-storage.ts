@@ -60,7 +60,12 @@ function discardWriter(): StorageWriter {
 }
 
 async function teeToDiscard(copies: number): Promise<void> {
-  const branches = Array.from({ length: copies }, (_, i) => ({ target: `discard:${i}`, primary: i === 0, writer: discardWriter(), remove: async () => undefined }));
+  const branches = Array.from({ length: copies }, (_, i) => ({
+    target: `discard:${i}`,
+    primary: i === 0,
+    writer: discardWriter(),
+    remove: async () => undefined,
+  }));
   const writer = new ReplicatedWriter(branches, { requireAll: true });
   await pipeline(source(), writer.stream);
   await writer.commit({ sha256: '0'.repeat(64) });
@@ -99,10 +104,16 @@ async function main(): Promise<void> {
   const s3server = await startS3Child();
   let n = 0;
   const local = (name: string) => new LocalStorage(name, join(root, name));
-  const s3 = (name: string) => new S3Storage(name, {
-    bucket: s3server.bucket, region: 'us-east-1', endpoint: s3server.endpoint, prefix: `bench-${n}`, forcePathStyle: true,
-    partSizeBytes: 8 * MiB, credentials: { accessKeyId: S3_ACCESS_KEY, secretAccessKey: S3_SECRET_KEY },
-  });
+  const s3 = (name: string) =>
+    new S3Storage(name, {
+      bucket: s3server.bucket,
+      region: 'us-east-1',
+      endpoint: s3server.endpoint,
+      prefix: `bench-${n}`,
+      forcePathStyle: true,
+      partSizeBytes: 8 * MiB,
+      credentials: { accessKeyId: S3_ACCESS_KEY, secretAccessKey: S3_SECRET_KEY },
+    });
   const replicated = (targets: () => StorageBackend[]) => async () => {
     const name = `kanbu_backup_bench-${n++}.sql.gz`;
     const writer = await openReplicatedWriter(targets(), name, { requireAll: true });

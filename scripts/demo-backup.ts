@@ -8,7 +8,8 @@ const base = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 const key = process.env.BACKUP_ADMIN_API_KEY ?? '';
 const auth = { authorization: `Bearer ${key}` };
 
-async function getJson(path: string): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function getJson(path: string): Promise<{ status: number; body: any }> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   const res = await fetch(`${base}${path}`, { headers: auth });
   return { status: res.status, body: await res.json().catch(() => null) };
 }
@@ -29,7 +30,11 @@ async function waitForApi(): Promise<void> {
 
 async function main(): Promise<void> {
   await waitForApi();
-  const res = await fetch(`${base}/api/backups`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'database' }) });
+  const res = await fetch(`${base}/api/backups`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'database' }),
+  });
   const accepted = (await res.json()) as { jobId: string; executionId: string };
   if (res.status !== 202) throw new Error(`POST /api/backups answered ${res.status}: ${JSON.stringify(accepted)}`);
   console.log(`[demo] POST /api/backups → 202, job ${accepted.jobId}`);

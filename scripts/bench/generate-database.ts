@@ -37,15 +37,29 @@ function rows(scale: number): Record<keyof typeof ROWS_PER_SCALE, number> {
 function* tableLines(table: keyof typeof ROWS_PER_SCALE, n: ReturnType<typeof rows>): Generator<string> {
   const random = new Random(0x5eed + table.length * 7919);
   for (let id = 1; id <= n[table]; id++) {
-    if (table === 'users') yield copyLine([id, `user${id}@kanbu.example`, `${random.zipfWord()} ${random.zipfWord()}`, random.paragraph(40, 400), isoDate(random, 2024)]);
+    if (table === 'users')
+      yield copyLine([id, `user${id}@kanbu.example`, `${random.zipfWord()} ${random.zipfWord()}`, random.paragraph(40, 400), isoDate(random, 2024)]);
     if (table === 'projects') {
-      const settings = JSON.stringify({ color: `#${random.int(0xffffff).toString(16).padStart(6, '0')}`, wipLimit: random.int(10), archived: random.int(5) === 0 });
+      const settings = JSON.stringify({
+        color: `#${random.int(0xffffff).toString(16).padStart(6, '0')}`,
+        wipLimit: random.int(10),
+        archived: random.int(5) === 0,
+      });
       yield copyLine([id, 1 + random.int(n.users), random.sentence(3 + random.int(4)), random.paragraph(100, 1500), settings]);
     }
     if (table === 'tasks') {
       const labels = `{${Array.from({ length: random.int(4) }, () => `"${random.zipfWord()}"`).join(',')}}`;
-      yield copyLine([id, 1 + random.int(n.projects), random.sentence(4 + random.int(8)), random.paragraph(200, 2400), id * 1.5, random.int(3) === 0,
-        isoDate(random, 2026).slice(0, 10), labels, isoDate(random)]);
+      yield copyLine([
+        id,
+        1 + random.int(n.projects),
+        random.sentence(4 + random.int(8)),
+        random.paragraph(200, 2400),
+        id * 1.5,
+        random.int(3) === 0,
+        isoDate(random, 2026).slice(0, 10),
+        labels,
+        isoDate(random),
+      ]);
     }
     if (table === 'comments') yield copyLine([id, 1 + random.int(n.tasks), 1 + random.int(n.users), random.paragraph(60, 900), isoDate(random)]);
     if (table === 'activity') {

@@ -209,11 +209,17 @@ async function runRound(steps: Steps, urls: { main: string; quarter: string; cat
   steps.record(LABELS.restoreBaseline, restoreBaseline.wallSeconds, restoreBaseline.peakRssBytes, { throughputBytes: dumpBytes });
   log('restore through the decode path');
   url = await freshDatabase(restoreTarget);
-  const restore = await measure([process.execPath, RESTORE_RUNNER, join(backups, produced.filename), url, produced.checksum], { ...baseEnv(), BACKUP_ENCRYPTION_KEY: BENCH_KEY });
+  const restore = await measure([process.execPath, RESTORE_RUNNER, join(backups, produced.filename), url, produced.checksum], {
+    ...baseEnv(),
+    BACKUP_ENCRYPTION_KEY: BENCH_KEY,
+  });
   steps.record(LABELS.restore, restore.wallSeconds, restore.peakRssBytes, { throughputBytes: dumpBytes });
   await dropDatabase(restoreTarget);
 
-  steps.record(LABELS.smallPipeline, small.wallSeconds, small.peakRssBytes, { throughputBytes: producedSmall.sourceBytes, outputBytes: producedSmall.sizeBytes });
+  steps.record(LABELS.smallPipeline, small.wallSeconds, small.peakRssBytes, {
+    throughputBytes: producedSmall.sourceBytes,
+    outputBytes: producedSmall.sizeBytes,
+  });
 }
 
 function pairedRatio(a: StepResult, b: StepResult): number[] {

@@ -48,7 +48,11 @@ export function createApp(runtime: Runtime): Express {
   app.use('/metrics', metricsAuth, metricsRoutes(runtime));
   app.use('/api/storage', admin, storageRoutes(runtime));
 
-  app.use(BULL_BOARD_PATH, requireBasic(() => runtime.config.BACKUP_ADMIN_API_KEY, 'Kanbu Backup'), bullBoardRouter(runtime.queues));
+  app.use(
+    BULL_BOARD_PATH,
+    requireBasic(() => runtime.config.BACKUP_ADMIN_API_KEY, 'Kanbu Backup'),
+    bullBoardRouter(runtime.queues),
+  );
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -7,7 +7,10 @@ import type { AttemptReport } from '../../shared/notify/deliver-notification';
  * The settings as clients see them: the webhook secret never (only whether
  * one is set), and Slack/Discord URLs masked, because their path is the token.
  */
-export function presentNotificationSettings(settings: NotificationSettings, config: Pick<Config, 'SMTP_URL' | 'SMTP_FROM' | 'BACKUP_HEARTBEAT_URL' | 'BACKUP_HEARTBEAT_METHOD'>) {
+export function presentNotificationSettings(
+  settings: NotificationSettings,
+  config: Pick<Config, 'SMTP_URL' | 'SMTP_FROM' | 'BACKUP_HEARTBEAT_URL' | 'BACKUP_HEARTBEAT_METHOD'>,
+) {
   return {
     webhookUrl: settings.webhookUrl ? maskUrl(settings.webhookUrl, true) : null,
     webhookSecretSet: !!settings.webhookSecret,

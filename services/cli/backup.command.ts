@@ -37,7 +37,11 @@ async function runHere(runtime: Runtime, type: BackupType): Promise<number> {
   const resource = backupLockResource(runtime.config, type);
   // Without a target, there is nothing to lock: the backup then fails with the real reason.
   if (!resource) return backUpHere(runtime, type);
-  return (await readyLocks(runtime)).runIfFree(resource, () => lockedError(resource, 'or use --queue to have a worker take the backup after it'), (lock) => backUpHere(runtime, type, lock.signal));
+  return (await readyLocks(runtime)).runIfFree(
+    resource,
+    () => lockedError(resource, 'or use --queue to have a worker take the backup after it'),
+    (lock) => backUpHere(runtime, type, lock.signal),
+  );
 }
 
 async function backUpHere(runtime: Runtime, type: BackupType, lockLost?: AbortSignal): Promise<number> {
@@ -92,8 +96,6 @@ export const backupCommand: CliCommand = {
     const type = choice<BackupType>(onePositional(positionals, 'backup type (database or source)'), BACKUP_TYPES, 'the backup type')!;
     if (values['no-wait'] && !values.queue) throw new UsageError('--no-wait only applies with --queue');
     configureCliLogging(values.verbose === true);
-    return withRuntime(cliConfig(), (runtime) =>
-      values.queue ? runQueued(runtime, type, !values['no-wait']) : runHere(runtime, type),
-    );
+    return withRuntime(cliConfig(), (runtime) => (values.queue ? runQueued(runtime, type, !values['no-wait']) : runHere(runtime, type)));
   },
 };

@@ -32,10 +32,14 @@ export async function readyLocks(runtime: Runtime): Promise<ResourceLocks> {
 
 /** A backup or restore of the same database (or directory) holds its lock: refuse rather than overlap (exit 75). */
 export function lockedError(resource: string, hint?: string): AppError {
-  return new AppError(ErrorCode.ResourceLocked, `${resource} is locked: a backup or restore of it is running; try again when it is done${hint ? `, ${hint}` : ''}`, {
-    status: 409,
-    retryable: true,
-  });
+  return new AppError(
+    ErrorCode.ResourceLocked,
+    `${resource} is locked: a backup or restore of it is running; try again when it is done${hint ? `, ${hint}` : ''}`,
+    {
+      status: 409,
+      retryable: true,
+    },
+  );
 }
 
 /** Builds the runtime, runs `fn`, and always closes the connections. */

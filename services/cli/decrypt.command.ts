@@ -75,7 +75,10 @@ export const decryptCommand: CliCommand = {
       display.done();
       await cleanup();
     }
-    const how = result.encryption === 'none' ? 'was not encrypted; copied' : `decrypted (${result.encryption === 'v2' ? 'format v2' : 'legacy format'}, key ${result.keyId})`;
+    const how =
+      result.encryption === 'none'
+        ? 'was not encrypted; copied'
+        : `decrypted (${result.encryption === 'v2' ? 'format v2' : 'legacy format'}, key ${result.keyId})`;
     process.stderr.write(`${file === '-' ? 'stdin' : basename(file)} ${how}: ${result.compressedBytes} bytes, sha256 ${result.sha256}\n`);
     return 0;
   },

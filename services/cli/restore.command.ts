@@ -26,7 +26,12 @@ interface RestoreOptions {
 
 /** A catalog backup by id, or a file (type from --type or its name, e.g. one made by Kanbu's earlier backup function). */
 async function orderFor(runtime: Runtime, what: string, options: RestoreOptions): Promise<RestoreOrder> {
-  const target = { targetDatabase: options.targetDatabase, targetPath: options.targetPath, replaceExisting: options.replaceExisting, keepPrevious: options.keepPrevious };
+  const target = {
+    targetDatabase: options.targetDatabase,
+    targetPath: options.targetPath,
+    replaceExisting: options.replaceExisting,
+    keepPrevious: options.keepPrevious,
+  };
   if (isUUID(what)) {
     const backup = await loadRestorableBackup(runtime.backups, runtime.keys, what, undefined);
     return { from: catalogRestoreInput(runtime.reader, backup), type: backup.type, backupId: backup.id, ...target };
@@ -77,7 +82,11 @@ async function restoreHere(runtime: Runtime, order: RestoreOrder, lockLost?: Abo
     id: execution.id,
     result: await runRestore(runtime, order, { executionId: execution.id, logger: createLogger('CLI'), onProgress, signal: stop }),
   }));
-  process.stdout.write(`Restore ${id} completed\n${Object.entries(result).map(([k, v]) => `  ${k.padEnd(19)} ${v ?? '-'}`).join('\n')}\n`);
+  process.stdout.write(
+    `Restore ${id} completed\n${Object.entries(result)
+      .map(([k, v]) => `  ${k.padEnd(19)} ${v ?? '-'}`)
+      .join('\n')}\n`,
+  );
   return 0;
 }
 
@@ -115,7 +124,11 @@ export const restoreCommand: CliCommand = {
       await confirm(order, target, warnings, options.yes);
       const resource = restoreLockResource(runtime, order);
       if (!resource) return restoreHere(runtime, order);
-      return (await readyLocks(runtime)).runIfFree(resource, () => lockedError(resource), (lock) => restoreHere(runtime, order, lock.signal));
+      return (await readyLocks(runtime)).runIfFree(
+        resource,
+        () => lockedError(resource),
+        (lock) => restoreHere(runtime, order, lock.signal),
+      );
     });
   },
 };

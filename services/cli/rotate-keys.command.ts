@@ -17,11 +17,17 @@ function copyNotes(copies: CopyRotation[]): string {
 
 /** One line per backup: what happened, on which targets. */
 function describeOutcome(o: RotationOutcome): string {
-  const targets = o.copies.filter((c) => c.status === 'planned' || c.status === 'rotated').map((c) => c.target).join(', ');
+  const targets = o.copies
+    .filter((c) => c.status === 'planned' || c.status === 'rotated')
+    .map((c) => c.target)
+    .join(', ');
   if (o.status === 'failed') return `failed ${o.filename}: ${o.error}`;
   if (o.status === 'deleted') return `skipped ${o.filename}: it was deleted while it was being re-encrypted`;
   if (o.status === 'rotated') return `rotated ${o.filename} (was ${o.from}) on ${targets}${copyNotes(o.copies)}`;
-  const blocked = o.copies.filter((c) => c.status === 'failed').map((c) => `; cannot: ${c.target}: ${c.detail}`).join('');
+  const blocked = o.copies
+    .filter((c) => c.status === 'failed')
+    .map((c) => `; cannot: ${c.target}: ${c.detail}`)
+    .join('');
   return `would re-encrypt ${o.filename} (${o.from}) on ${targets || 'no target'}${copyNotes(o.copies)}${blocked}`;
 }
 

@@ -20,7 +20,10 @@ export interface JobContext {
  * resource lock: not a failure, no attempt is used, the execution goes back to `queued`.
  */
 export class JobDelayedError extends DelayedError {
-  constructor(message: string, readonly details: Record<string, unknown>) {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown>,
+  ) {
     super(message);
   }
 }

@@ -24,7 +24,12 @@ async function main(): Promise<void> {
     logger.info(alerts === 'scheduled' ? `Alert evaluation every ${config.BACKUP_ALERT_INTERVAL_MINUTES} min` : 'Alert evaluation is off');
   }
   if (queues.includes('verify')) {
-    const verify = await reconcileVerifySchedule(runtime.queues.get('verify'), config.BACKUP_VERIFY_CRON, config.BACKUP_CRON_TIMEZONE, config.BACKUP_VERIFY_MODE);
+    const verify = await reconcileVerifySchedule(
+      runtime.queues.get('verify'),
+      config.BACKUP_VERIFY_CRON,
+      config.BACKUP_CRON_TIMEZONE,
+      config.BACKUP_VERIFY_MODE,
+    );
     if (verify === 'scheduled') logger.info(`Scheduled verification (${config.BACKUP_VERIFY_MODE}) of the newest backup: ${config.BACKUP_VERIFY_CRON}`);
   }
   logger.info(`Worker ${process.pid} consuming ${queues.join(', ')} (concurrency ${config.WORKER_CONCURRENCY})`);

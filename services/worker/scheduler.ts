@@ -21,7 +21,8 @@ export function startSchedulerLoop(runtime: Pick<Runtime, 'scheduleMirror' | 'co
     running = runtime.scheduleMirror
       .reconcile()
       .then((report) => {
-        if (report.upserted || report.removed) logger.info(`Job schedulers reconciled: ${report.upserted} created or updated, ${report.removed} removed, ${report.unchanged} unchanged`);
+        if (report.upserted || report.removed)
+          logger.info(`Job schedulers reconciled: ${report.upserted} created or updated, ${report.removed} removed, ${report.unchanged} unchanged`);
       })
       .catch((err) => logger.warn(`Could not reconcile job schedulers (will try again): ${errorMessage(err)}`))
       .finally(() => (running = null));

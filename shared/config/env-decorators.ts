@@ -70,7 +70,10 @@ export function IsCsvOf(allowed: readonly string[], options?: ValidationOptions)
       validator: {
         validate(value: unknown) {
           if (typeof value !== 'string') return false;
-          const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+          const items = value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
           return items.length > 0 && items.every((item) => allowed.includes(item));
         },
       },

@@ -23,7 +23,10 @@ const POSTGRES_PROTOCOLS = ['postgres', 'postgresql'];
  */
 export class Env {
   @Doc('Processes', 'HTTP port of the API.')
-  @IntFromEnv() @IsInt() @Min(1) @Max(65535)
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT = 3000;
 
   @Doc('Processes', 'error, warn, info, http (one line per request), verbose, debug.')
@@ -39,7 +42,10 @@ export class Env {
   WORKER_QUEUES = 'all';
 
   @Doc('Processes', 'Jobs a worker runs at once, per queue.')
-  @IntFromEnv() @IsInt() @Min(1) @Max(64)
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
+  @Max(64)
   WORKER_CONCURRENCY = 1;
 
   @Doc('Connections', 'Redis for the BullMQ queues and locks (`redis://` or `rediss://`).')
@@ -50,22 +56,29 @@ export class Env {
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'may contain only letters, digits, "_" and "-"' })
   BACKUP_QUEUE_PREFIX = 'kanbu-backup';
 
-  @Doc('Connections', 'PostgreSQL database of the backup catalog (backups, copies, schedules, executions). Created by `npm run migrate` if missing. Must not be the Kanbu database itself (a restore would roll the catalog back).')
+  @Doc(
+    'Connections',
+    'PostgreSQL database of the backup catalog (backups, copies, schedules, executions). Created by `npm run migrate` if missing. Must not be the Kanbu database itself (a restore would roll the catalog back).',
+  )
   @IsUrlWithProtocol(POSTGRES_PROTOCOLS)
   CATALOG_DATABASE_URL: string;
 
   @Doc('Connections', 'The Kanbu database to back up (user, password, host, port, database and `sslmode` are taken from it).')
-  @IsOptional() @IsUrlWithProtocol(POSTGRES_PROTOCOLS)
+  @IsOptional()
+  @IsUrlWithProtocol(POSTGRES_PROTOCOLS)
   DATABASE_URL?: string;
 
   @Doc('Access', 'Bearer key of the admin API, and the Basic-auth password of Bull Board. At least 16 characters.')
-  @Secret() @IsString() @MinLength(16, { message: 'must be at least 16 characters long' })
+  @Secret()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters long' })
   BACKUP_ADMIN_API_KEY: string;
 
   @Doc('Access', 'Bearer key of `POST /api/backup/trigger`; required when BACKUP_SCHEDULER_MODE is `external` or `both`.')
   @Secret()
   @ValidateIf((env: Env) => env.BACKUP_SCHEDULER_MODE !== 'internal' || env.BACKUP_TRIGGER_API_KEY !== undefined)
-  @IsString() @MinLength(16, { message: 'must be at least 16 characters long' })
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters long' })
   BACKUP_TRIGGER_API_KEY?: string;
 
   @Doc('Scheduling', '`internal`: schedules run inside the workers; `external`: only the trigger endpoint; `both`.')
@@ -77,23 +90,45 @@ export class Env {
   BACKUP_CRON_TIMEZONE = 'UTC';
 
   @Doc('Scheduling', 'Days to keep backups that belong to no schedule, and of schedules that set no `retentionDays`.')
-  @IntFromEnv() @IsInt() @Min(1)
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
   BACKUP_RETENTION_DAYS = 30;
 
-  @Doc('Scheduling', 'Days to keep the job history (finished executions) and the notification delivery log; cleaned after every prune. Runs of backups still in the catalog, and restores that kept the replaced database, stay. 0 keeps everything.')
-  @IntFromEnv() @IsInt() @Min(0)
+  @Doc(
+    'Scheduling',
+    'Days to keep the job history (finished executions) and the notification delivery log; cleaned after every prune. Runs of backups still in the catalog, and restores that kept the replaced database, stay. 0 keeps everything.',
+  )
+  @IntFromEnv()
+  @IsInt()
+  @Min(0)
   BACKUP_HISTORY_DAYS = 180;
 
-  @Doc('Scheduling', 'Seconds between checks by each worker that the BullMQ job schedulers still mirror the catalog (they are also reconciled at start and on every change).')
-  @IntFromEnv() @IsInt() @Min(1) @Max(86400)
+  @Doc(
+    'Scheduling',
+    'Seconds between checks by each worker that the BullMQ job schedulers still mirror the catalog (they are also reconciled at start and on every change).',
+  )
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
+  @Max(86400)
   BACKUP_SCHEDULER_RECONCILE_SECONDS = 300;
 
-  @Doc('Scheduling', 'Seconds a resource lock (e.g. on the database being backed up) lives without renewal; a crashed worker\'s lock expires after this. Renewed every third of it while the job runs.')
-  @IntFromEnv() @IsInt() @Min(2) @Max(3600)
+  @Doc(
+    'Scheduling',
+    "Seconds a resource lock (e.g. on the database being backed up) lives without renewal; a crashed worker's lock expires after this. Renewed every third of it while the job runs.",
+  )
+  @IntFromEnv()
+  @IsInt()
+  @Min(2)
+  @Max(3600)
   BACKUP_LOCK_TTL_SECONDS = 60;
 
   @Doc('Scheduling', 'Seconds a job waits (delayed, not failed) before trying again to take a lock another job holds.')
-  @IntFromEnv() @IsInt() @Min(1) @Max(3600)
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   BACKUP_LOCK_RETRY_SECONDS = 10;
 
   @Doc('Sources', '`direct` (pg_dump over the network), `docker` (docker exec into the Postgres container) or `auto`.')
@@ -101,19 +136,26 @@ export class Env {
   BACKUP_PG_MODE: PgMode = 'auto';
 
   @Doc('Sources', 'Docker mode: name or id of the Postgres container.')
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   POSTGRES_CONTAINER?: string;
 
   @Doc('Sources', 'Docker mode: container-name pattern tried when no container is named or labelled.')
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   POSTGRES_CONTAINER_PATTERN = 'postgres';
 
   @Doc('Sources', 'Directory of the Kanbu code base for source backups.')
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   KANBU_SOURCE_PATH = '/app';
 
-  @Doc('Sources', 'Source backups: extra comma-separated exclusions on top of the defaults (`node_modules/`, `.git/`, `dist/`, `.next/`, `.turbo/`, `coverage/`, `*.log`, `.env.local`). `name/` is a directory at any depth, `*.tmp` a name at any depth, `docs/private` a path from the root.')
-  @IsOptional() @IsString()
+  @Doc(
+    'Sources',
+    'Source backups: extra comma-separated exclusions on top of the defaults (`node_modules/`, `.git/`, `dist/`, `.next/`, `.turbo/`, `coverage/`, `*.log`, `.env.local`). `name/` is a directory at any depth, `*.tmp` a name at any depth, `docs/private` a path from the root.',
+  )
+  @IsOptional()
+  @IsString()
   BACKUP_SOURCE_EXCLUDE = '';
 
   @Doc('Storage', 'Primary storage target: `local`, `gdrive` or `s3`.')
@@ -121,62 +163,103 @@ export class Env {
   BACKUP_STORAGE: StorageKind = 'local';
 
   @Doc('Storage', 'Directory of the `local` target.')
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   BACKUP_LOCAL_PATH = '/data/backups';
 
-  @Doc('Storage', 'Mount point of the Google Drive folder of the `gdrive` target (e.g. `rclone mount gdrive:kanbu-backups /mnt/gdrive/kanbu-backups`). It is never created: a missing or unmounted path is refused.')
-  @ValidateIf((env: Env) => usesUnnamedTarget(env, 'gdrive')) @IsString() @IsNotEmpty()
+  @Doc(
+    'Storage',
+    'Mount point of the Google Drive folder of the `gdrive` target (e.g. `rclone mount gdrive:kanbu-backups /mnt/gdrive/kanbu-backups`). It is never created: a missing or unmounted path is refused.',
+  )
+  @ValidateIf((env: Env) => usesUnnamedTarget(env, 'gdrive'))
+  @IsString()
+  @IsNotEmpty()
   BACKUP_GDRIVE_PATH = '/mnt/gdrive/kanbu-backups';
 
-  @Doc('Storage', '`true`: refuse BACKUP_GDRIVE_PATH unless it is a mount point (another filesystem than its parent), so an absent rclone mount never fills the local disk. `false` only for a Drive folder synced by other means.')
-  @BoolFromEnv() @IsBoolean()
+  @Doc(
+    'Storage',
+    '`true`: refuse BACKUP_GDRIVE_PATH unless it is a mount point (another filesystem than its parent), so an absent rclone mount never fills the local disk. `false` only for a Drive folder synced by other means.',
+  )
+  @BoolFromEnv()
+  @IsBoolean()
   BACKUP_GDRIVE_REQUIRE_MOUNT = true;
 
-  @Doc('Storage', 'Further targets each backup is also written to, in the same pass (3-2-1): a comma list of `local`, `gdrive`, `s3` or named targets `kind:name`, e.g. `s3:us,gdrive`. A named target reads its own variables, the kind\'s with the upper-cased name inserted: `s3:us` → `BACKUP_S3_US_BUCKET`, `BACKUP_S3_US_REGION`, …; `local:offsite` → `BACKUP_LOCAL_OFFSITE_PATH`. Nothing is inherited from the unnamed variables.')
-  @IsOptional() @IsReplicaList()
+  @Doc(
+    'Storage',
+    "Further targets each backup is also written to, in the same pass (3-2-1): a comma list of `local`, `gdrive`, `s3` or named targets `kind:name`, e.g. `s3:us,gdrive`. A named target reads its own variables, the kind's with the upper-cased name inserted: `s3:us` → `BACKUP_S3_US_BUCKET`, `BACKUP_S3_US_REGION`, …; `local:offsite` → `BACKUP_LOCAL_OFFSITE_PATH`. Nothing is inherited from the unnamed variables.",
+  )
+  @IsOptional()
+  @IsReplicaList()
   BACKUP_REPLICAS?: string;
 
-  @Doc('Storage', '`false`: a backup is `completed` when the primary copy succeeded and `completed_with_warnings` when a replica failed. `true`: any failed copy fails the backup (and its other copies are removed).')
-  @BoolFromEnv() @IsBoolean()
+  @Doc(
+    'Storage',
+    '`false`: a backup is `completed` when the primary copy succeeded and `completed_with_warnings` when a replica failed. `true`: any failed copy fails the backup (and its other copies are removed).',
+  )
+  @BoolFromEnv()
+  @IsBoolean()
   BACKUP_REQUIRE_ALL_COPIES = false;
 
   @Doc('Storage', 'Bucket of the `s3` target.')
-  @ValidateIf((env: Env) => usesUnnamedTarget(env, 's3')) @IsString() @IsNotEmpty()
+  @ValidateIf((env: Env) => usesUnnamedTarget(env, 's3'))
+  @IsString()
+  @IsNotEmpty()
   BACKUP_S3_BUCKET?: string;
 
   @Doc('Storage', 'Region of the `s3` bucket.')
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   BACKUP_S3_REGION = 'us-east-1';
 
   @Doc('Storage', 'Endpoint of an S3-compatible service (MinIO, Backblaze B2, …), e.g. `https://s3.eu-central-003.backblazeb2.com`. Unset: AWS S3.')
-  @IsOptional() @IsUrlWithProtocol(['http', 'https'])
+  @IsOptional()
+  @IsUrlWithProtocol(['http', 'https'])
   BACKUP_S3_ENDPOINT?: string;
 
   @Doc('Storage', 'Key prefix (folder) of the backups inside the bucket, e.g. `kanbu/prod`.')
-  @IsOptional() @Matches(/^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/, { message: 'may contain only letters, digits, ".", "_", "-" and "/" between names' })
+  @IsOptional()
+  @Matches(/^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/, {
+    message: 'may contain only letters, digits, ".", "_", "-" and "/" between names',
+  })
   BACKUP_S3_PREFIX?: string;
 
   @Doc('Storage', '`true` for path-style URLs (`endpoint/bucket/key`), which MinIO and most self-hosted services need.')
-  @BoolFromEnv() @IsBoolean()
+  @BoolFromEnv()
+  @IsBoolean()
   BACKUP_S3_FORCE_PATH_STYLE = false;
 
   @Doc('Storage', 'Server-side encryption of stored objects: `AES256` or `aws:kms`. Unset: the bucket default.')
-  @IsOptional() @IsIn(['AES256', 'aws:kms', 'aws:kms:dsse'])
+  @IsOptional()
+  @IsIn(['AES256', 'aws:kms', 'aws:kms:dsse'])
   BACKUP_S3_SSE?: string;
 
-  @Doc('Storage', 'KMS key id or ARN when BACKUP_S3_SSE is `aws:kms`. Unset: the account\'s default KMS key.')
-  @IsOptional() @IsString()
+  @Doc('Storage', "KMS key id or ARN when BACKUP_S3_SSE is `aws:kms`. Unset: the account's default KMS key.")
+  @IsOptional()
+  @IsString()
   BACKUP_S3_SSE_KMS_KEY_ID?: string;
 
-  @Doc('Storage', 'Storage class of stored backups, e.g. `STANDARD_IA` or `GLACIER_IR`. Classes that need a restore before reading (GLACIER, DEEP_ARCHIVE) make download, verify and restore fail over to another copy.')
-  @IsOptional() @Matches(/^[A-Z][A-Z0-9_]*$/, { message: 'must be an S3 storage class such as STANDARD_IA' })
+  @Doc(
+    'Storage',
+    'Storage class of stored backups, e.g. `STANDARD_IA` or `GLACIER_IR`. Classes that need a restore before reading (GLACIER, DEEP_ARCHIVE) make download, verify and restore fail over to another copy.',
+  )
+  @IsOptional()
+  @Matches(/^[A-Z][A-Z0-9_]*$/, { message: 'must be an S3 storage class such as STANDARD_IA' })
   BACKUP_S3_STORAGE_CLASS?: string;
 
-  @Doc('Storage', 'Multipart upload part size in MiB (5 to 5120). Each S3 target holds a few parts in memory while it writes (about 100 MiB at the default); a backup may have at most 10,000 parts (80 GB at 8 MiB).')
-  @IntFromEnv() @IsInt() @Min(5) @Max(5120)
+  @Doc(
+    'Storage',
+    'Multipart upload part size in MiB (5 to 5120). Each S3 target holds a few parts in memory while it writes (about 100 MiB at the default); a backup may have at most 10,000 parts (80 GB at 8 MiB).',
+  )
+  @IntFromEnv()
+  @IsInt()
+  @Min(5)
+  @Max(5120)
   BACKUP_S3_PART_SIZE_MB = 8;
 
-  @Doc('Storage', 'Access key id of the `s3` target. Unset: the AWS SDK default chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, instance or pod role).')
+  @Doc(
+    'Storage',
+    'Access key id of the `s3` target. Unset: the AWS SDK default chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, instance or pod role).',
+  )
   @Secret()
   @ValidateIf((env: Env) => env.BACKUP_S3_ACCESS_KEY_ID !== undefined || env.BACKUP_S3_SECRET_ACCESS_KEY !== undefined)
   @IsString({ message: 'must be set together with BACKUP_S3_SECRET_ACCESS_KEY' })
@@ -189,11 +272,16 @@ export class Env {
   BACKUP_S3_SECRET_ACCESS_KEY?: string;
 
   @Doc('Pipeline', 'Encrypts new backups: 64 hex characters (a raw 256-bit key) or a passphrase (PBKDF2-SHA256). Unset: backups are not encrypted.')
-  @Secret() @IsOptional() @IsString() @MinLength(8, { message: 'must be at least 8 characters long (or 64 hex characters)' })
+  @Secret()
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'must be at least 8 characters long (or 64 hex characters)' })
   BACKUP_ENCRYPTION_KEY?: string;
 
   @Doc('Pipeline', 'Comma-separated previous keys, used only to decrypt older backups after a key rotation.')
-  @Secret() @IsOptional() @IsString()
+  @Secret()
+  @IsOptional()
+  @IsString()
   BACKUP_ENCRYPTION_OLD_KEYS?: string;
 
   @Doc('Pipeline', '`gzip` (parallel, readable by plain `gunzip`) or `zstd` (needs the `zstd` binary; `.zst` files).')
@@ -201,35 +289,55 @@ export class Env {
   BACKUP_COMPRESSION: Compression = 'gzip';
 
   @Doc('Pipeline', 'Compression level, 1 (fastest) to 9 (smallest); the same number is used for zstd.')
-  @IntFromEnv() @IsInt() @Min(1) @Max(9)
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
+  @Max(9)
   BACKUP_COMPRESSION_LEVEL = 6;
 
   @Doc('Pipeline', 'Blocks compressed in parallel (gzip) or zstd threads; `0` = one per CPU core.')
-  @IntFromEnv() @IsInt() @Min(0) @Max(64)
+  @IntFromEnv()
+  @IsInt()
+  @Min(0)
+  @Max(64)
   BACKUP_COMPRESSION_THREADS = 0;
 
   @Doc('Pipeline', 'Attempts per job for transient failures (exponential backoff from 30 s).')
-  @IntFromEnv() @IsInt() @Min(1) @Max(20)
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
+  @Max(20)
   BACKUP_JOB_ATTEMPTS = 3;
 
-  @Doc('Pipeline', 'Seconds a running job holds its queue lock between renewals; a crashed worker\'s job is noticed after about this long.')
-  @IntFromEnv() @IsInt() @Min(2) @Max(600)
+  @Doc('Pipeline', "Seconds a running job holds its queue lock between renewals; a crashed worker's job is noticed after about this long.")
+  @IntFromEnv()
+  @IsInt()
+  @Min(2)
+  @Max(600)
   BACKUP_JOB_LOCK_SECONDS = 60;
 
   @Doc('Notifications', 'SMTP server for e-mail notifications, e.g. `smtp://user:pass@mail.example.com:587` or `smtps://…:465`. Unset: no e-mail.')
-  @Secret() @IsOptional() @IsUrlWithProtocol(['smtp', 'smtps'])
+  @Secret()
+  @IsOptional()
+  @IsUrlWithProtocol(['smtp', 'smtps'])
   SMTP_URL?: string;
 
   @Doc('Notifications', 'Sender of notification e-mails, e.g. `Kanbu Backup <backup@example.com>`.')
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   SMTP_FROM = 'Kanbu Backup <kanbu-backup@localhost>';
 
   @Doc('Notifications', 'Seconds one notification attempt (HTTP request or SMTP session) may take before it counts as failed and is retried.')
-  @IntFromEnv() @IsInt() @Min(1) @Max(120)
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
+  @Max(120)
   BACKUP_NOTIFY_TIMEOUT_SECONDS = 10;
 
-  @Doc('Notifications', 'Dead-man\'s-switch URL (healthchecks.io, Uptime Kuma, …) called after every successful backup. Unset: no heartbeat.')
-  @Secret() @IsOptional() @IsUrlWithProtocol(['http', 'https'])
+  @Doc('Notifications', "Dead-man's-switch URL (healthchecks.io, Uptime Kuma, …) called after every successful backup. Unset: no heartbeat.")
+  @Secret()
+  @IsOptional()
+  @IsUrlWithProtocol(['http', 'https'])
   BACKUP_HEARTBEAT_URL?: string;
 
   @Doc('Notifications', 'HTTP method of the heartbeat: `GET`, or `POST` with the backup event as JSON body.')
@@ -237,43 +345,71 @@ export class Env {
   BACKUP_HEARTBEAT_METHOD: (typeof HEARTBEAT_METHODS)[number] = 'GET';
 
   @Doc('Monitoring', 'Alert when a backup type that is scheduled or was ever attempted has no successful backup for this many hours. 0 disables.')
-  @IntFromEnv() @IsInt() @Min(0) @Max(8760)
+  @IntFromEnv()
+  @IsInt()
+  @Min(0)
+  @Max(8760)
   BACKUP_ALERT_MAX_AGE_HOURS = 26;
 
   @Doc('Monitoring', 'Alert when the newest backup of a type differs in size by more than this percentage from the median of the ones before it. 0 disables.')
-  @IntFromEnv() @IsInt() @Min(0) @Max(10000)
+  @IntFromEnv()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
   BACKUP_ALERT_SIZE_CHANGE_PCT = 50;
 
   @Doc('Monitoring', 'Alert when a storage target is more than this percentage full. 0 disables.')
-  @IntFromEnv() @IsInt() @Min(0) @Max(100)
+  @IntFromEnv()
+  @IsInt()
+  @Min(0)
+  @Max(100)
   BACKUP_ALERT_STORAGE_PCT = 90;
 
   @Doc('Monitoring', 'Minutes between two alert evaluations (a job on the notify queue). 0 turns the evaluation off.')
-  @IntFromEnv() @IsInt() @Min(0) @Max(1440)
+  @IntFromEnv()
+  @IsInt()
+  @Min(0)
+  @Max(1440)
   BACKUP_ALERT_INTERVAL_MINUTES = 10;
 
-  @Doc('Monitoring', 'Optional bearer token for `GET /metrics`, so a Prometheus scraper does not need the admin key (which is accepted too). At least 16 characters.')
-  @Secret() @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters long' })
+  @Doc(
+    'Monitoring',
+    'Optional bearer token for `GET /metrics`, so a Prometheus scraper does not need the admin key (which is accepted too). At least 16 characters.',
+  )
+  @Secret()
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters long' })
   BACKUP_METRICS_TOKEN?: string;
 
   @Doc('Restore', 'Days a pre-restore backup is protected from retention.')
-  @IntFromEnv() @IsInt() @Min(1)
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
   BACKUP_PRE_RESTORE_KEEP_DAYS = 7;
 
   @Doc('Restore', 'Seconds a restore confirmation token stays valid.')
-  @IntFromEnv() @IsInt() @Min(1) @Max(3600)
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   BACKUP_RESTORE_CONFIRM_TTL_SECONDS = 300;
 
   @Doc('Restore', 'Cron expression (in BACKUP_CRON_TIMEZONE) to verify the newest database backup automatically. Unset: verification only on request.')
-  @IsOptional() @IsCron()
+  @IsOptional()
+  @IsCron()
   BACKUP_VERIFY_CRON?: string;
 
-  @Doc('Restore', 'What a scheduled verification does: `checksum` (decrypt and compare the SHA-256) or `restore-test` (also load it into a temporary database).')
+  @Doc(
+    'Restore',
+    'What a scheduled verification does: `checksum` (decrypt and compare the SHA-256) or `restore-test` (also load it into a temporary database).',
+  )
   @IsIn(['checksum', 'restore-test'])
   BACKUP_VERIFY_MODE: 'checksum' | 'restore-test' = 'restore-test';
 
   @Doc('Restore', 'Server for deep verification (restore tests); unset: a temporary database on the server of DATABASE_URL.')
-  @IsOptional() @IsUrlWithProtocol(POSTGRES_PROTOCOLS)
+  @IsOptional()
+  @IsUrlWithProtocol(POSTGRES_PROTOCOLS)
   BACKUP_VERIFY_DATABASE_URL?: string;
 }
 

@@ -24,7 +24,10 @@ export function parseTargetSpec(text: string): StorageTargetSpec | null {
 
 /** BACKUP_REPLICAS → targets; throws an Error whose message says what is wrong with the list. */
 export function parseReplicaList(list: string | undefined, primary: string): StorageTargetSpec[] {
-  const items = (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const items = (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const seen = new Set<string>();
   return items.map((item) => {
     const spec = parseTargetSpec(item);

@@ -83,7 +83,12 @@ function preferred<T extends RetentionCandidate>(current: T | undefined, backup:
 }
 
 /** For each period in `periods`, the id of the backup kept for it: the newest usable one that did not fail verification. */
-function newestPerPeriod(usable: readonly RetentionCandidate[], local: Map<string, DateTime>, unit: 'week' | 'month', periods: Set<string>): Map<string, string> {
+function newestPerPeriod(
+  usable: readonly RetentionCandidate[],
+  local: Map<string, DateTime>,
+  unit: 'week' | 'month',
+  periods: Set<string>,
+): Map<string, string> {
   if (periods.size === 0) return new Map();
   const kept = new Map<string, RetentionCandidate>();
   for (const backup of usable) {

@@ -94,7 +94,10 @@ function noUsableCopy(filename: string, skipped: SkippedCopy[]): AppError {
  * what was found.
  */
 export class BackupReader {
-  constructor(private readonly targets: StorageTargets, private readonly options: { keys: KeyRing; copies?: CopyCheckRecorder }) {}
+  constructor(
+    private readonly targets: StorageTargets,
+    private readonly options: { keys: KeyRing; copies?: CopyCheckRecorder },
+  ) {}
 
   async open(backup: ReadableBackup, options: OpenOptions = {}): Promise<OpenedBackup> {
     const chosen = await this.choose(backup, options);
@@ -169,6 +172,8 @@ export class BackupReader {
 
   private async record(copy: CopyRef, status: CopyCheckStatus, error: string | null): Promise<void> {
     if (!copy.id || !this.options.copies) return;
-    await this.options.copies.recordCheck(copy.id, status, error).catch((err) => logger.warn(`Could not record the check of ${copy.target}: ${errorMessage(err)}`));
+    await this.options.copies
+      .recordCheck(copy.id, status, error)
+      .catch((err) => logger.warn(`Could not record the check of ${copy.target}: ${errorMessage(err)}`));
   }
 }

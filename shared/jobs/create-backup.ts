@@ -76,14 +76,16 @@ async function reserveBackupRow(deps: CreateBackupDeps, request: CreateBackupReq
 
 /** Copy rows get their own outcome: their own error, or why the backup as a whole did not keep them. */
 async function recordCopies(deps: CreateBackupDeps, rows: BackupCopy[], outcomes: CopyOutcome[], backupError?: string): Promise<void> {
-  await Promise.all(rows.map((row) => {
-    const outcome = outcomes.find((o) => o.target === row.target);
-    if (outcome?.state === 'committed') return deps.copies.markCompleted(row.id, outcome.sizeBytes!);
-    // Still stored: `delete_failed`, so retention and DELETE remove it later instead of forgetting it.
-    if (outcome?.state === 'stranded') return deps.copies.markDeleteFailed(row.id, outcome.error ?? 'could not be removed');
-    if (outcome?.error) return deps.copies.markFailed(row.id, outcome.error);
-    return deps.copies.markFailed(row.id, row.isPrimary ? backupError ?? 'not written' : `Not kept: the backup failed (${backupError})`);
-  }));
+  await Promise.all(
+    rows.map((row) => {
+      const outcome = outcomes.find((o) => o.target === row.target);
+      if (outcome?.state === 'committed') return deps.copies.markCompleted(row.id, outcome.sizeBytes!);
+      // Still stored: `delete_failed`, so retention and DELETE remove it later instead of forgetting it.
+      if (outcome?.state === 'stranded') return deps.copies.markDeleteFailed(row.id, outcome.error ?? 'could not be removed');
+      if (outcome?.error) return deps.copies.markFailed(row.id, outcome.error);
+      return deps.copies.markFailed(row.id, row.isPrimary ? (backupError ?? 'not written') : `Not kept: the backup failed (${backupError})`);
+    }),
+  );
 }
 
 function copyWarnings(outcomes: CopyOutcome[]): string | null {
@@ -149,7 +151,10 @@ export async function createBackup(deps: CreateBackupDeps, request: CreateBackup
       error: warnings,
     });
     progress({ stage: 'completed', percent: 100, bytes: result.sourceBytes });
-    const stored = outcomes.filter((o) => o.state === 'committed').map((o) => o.target).join(', ');
+    const stored = outcomes
+      .filter((o) => o.state === 'committed')
+      .map((o) => o.target)
+      .join(', ');
     deps.logger.info(`Backup ${backup.filename} completed: ${result.storedBytes} bytes in ${durationMs} ms on ${stored}, sha256 ${result.sha256}`);
     if (warnings) deps.logger.warn(`Backup ${backup.filename} completed with warnings: ${warnings}`);
     return (await deps.backups.findById(backup.id))!;

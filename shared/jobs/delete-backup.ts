@@ -50,18 +50,20 @@ export async function deleteBackupEverywhere(deps: DeleteBackupDeps, backup: Bac
 export async function deleteStoredCopies(deps: Omit<DeleteBackupDeps, 'backups'>, backup: Backup): Promise<CopyDeletion[]> {
   const rows = backup.copies ?? (await deps.copies.forBackup(backup.id));
   const copies = copiesOf(backup, rows).filter((c) => MAY_EXIST.includes(c.status));
-  return Promise.all(copies.map(async (copy): Promise<CopyDeletion> => {
-    try {
-      const storage = deps.targets.get(copy.target);
-      if (!storage) throw new Error(`storage target ${copy.target} is not configured (BACKUP_STORAGE / BACKUP_REPLICAS)`);
-      await storage.delete(copy.location);
-      if (copy.id) await deps.copies.markDeleted(copy.id);
-      return { target: copy.target, status: 'deleted', error: null };
-    } catch (err) {
-      const error = errorMessage(err);
-      if (copy.id) await deps.copies.markDeleteFailed(copy.id, error);
-      deps.logger.error(`Could not delete the copy of ${backup.filename} on ${copy.target}: ${error}`);
-      return { target: copy.target, status: 'delete_failed', error };
-    }
-  }));
+  return Promise.all(
+    copies.map(async (copy): Promise<CopyDeletion> => {
+      try {
+        const storage = deps.targets.get(copy.target);
+        if (!storage) throw new Error(`storage target ${copy.target} is not configured (BACKUP_STORAGE / BACKUP_REPLICAS)`);
+        await storage.delete(copy.location);
+        if (copy.id) await deps.copies.markDeleted(copy.id);
+        return { target: copy.target, status: 'deleted', error: null };
+      } catch (err) {
+        const error = errorMessage(err);
+        if (copy.id) await deps.copies.markDeleteFailed(copy.id, error);
+        deps.logger.error(`Could not delete the copy of ${backup.filename} on ${copy.target}: ${error}`);
+        return { target: copy.target, status: 'delete_failed', error };
+      }
+    }),
+  );
 }

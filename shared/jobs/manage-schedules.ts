@@ -69,7 +69,14 @@ export async function updateSchedule(deps: ManageScheduleDeps, id: string, chang
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<ScheduleFields>;
   if (Object.keys(defined).length === 0) throw AppError.badRequest(ErrorCode.ValidationFailed, 'Nothing to change: send at least one field');
   if ('cronExpression' in defined || 'timezone' in defined) {
-    Object.assign(defined, checkedTiming(defined.cronExpression ?? current.cronExpression, defined.timezone !== undefined ? defined.timezone : current.timezone, deps.defaultTimeZone));
+    Object.assign(
+      defined,
+      checkedTiming(
+        defined.cronExpression ?? current.cronExpression,
+        defined.timezone !== undefined ? defined.timezone : current.timezone,
+        deps.defaultTimeZone,
+      ),
+    );
   }
   const schedule = await deps.schedules.update(id, defined);
   if (!schedule) throw AppError.notFound(ErrorCode.ScheduleNotFound, 'Schedule not found');

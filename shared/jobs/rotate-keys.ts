@@ -74,7 +74,13 @@ export async function rotateKeys(deps: RotateKeysDeps, options: RotateKeysOption
   if (options.dryRun) {
     for (const b of todo) {
       const plan = await planFor(deps, b);
-      report({ backupId: b.id, filename: b.filename, from: describeKey(b), status: 'planned', copies: [...plan.rotate.map(({ copy }) => ({ target: copy.target, status: 'planned' as const })), ...plan.others] });
+      report({
+        backupId: b.id,
+        filename: b.filename,
+        from: describeKey(b),
+        status: 'planned',
+        copies: [...plan.rotate.map(({ copy }) => ({ target: copy.target, status: 'planned' as const })), ...plan.others],
+      });
     }
     return outcomes;
   }
@@ -82,12 +88,21 @@ export async function rotateKeys(deps: RotateKeysDeps, options: RotateKeysOption
   for (const [index, backup] of todo.entries()) {
     options.onStart?.(backup, index, todo.length);
     const base = { backupId: backup.id, filename: backup.filename, from: describeKey(backup) };
-    const result = await rotateBackup(deps, backup, current, options.onProgress).catch((err): Result => ({ status: 'failed', copies: [], error: errorMessage(err) }));
+    const result = await rotateBackup(deps, backup, current, options.onProgress).catch((err): Result => ({
+      status: 'failed',
+      copies: [],
+      error: errorMessage(err),
+    }));
     report({ ...base, ...result });
     if (result.status === 'deleted') {
       deps.logger.info(`${backup.filename} was deleted while it was being re-encrypted; nothing left to do`);
     } else if (result.status === 'rotated') {
-      deps.logger.info(`Re-encrypted ${backup.filename} (${describeKey(backup)}) with key ${current.id} on ${result.copies.filter((c) => c.status === 'rotated').map((c) => c.target).join(', ')}`);
+      deps.logger.info(
+        `Re-encrypted ${backup.filename} (${describeKey(backup)}) with key ${current.id} on ${result.copies
+          .filter((c) => c.status === 'rotated')
+          .map((c) => c.target)
+          .join(', ')}`,
+      );
     } else {
       deps.logger.error(`Could not re-encrypt ${backup.filename}: ${result.error}`);
     }
@@ -119,15 +134,19 @@ async function rotateBackup(deps: RotateKeysDeps, backup: Backup, current: Encry
   const staged: StagedCopy[] = [];
   for (const [i, target] of plan.rotate.entries()) {
     try {
-      staged.push(await stageReencryptedCopy(target, {
-        keys: deps.keys,
-        current,
-        expectedSha256: backup.checksum,
-        onProgress: onProgress && ((pass, p) => {
-          const done = i * 2 + (pass === 'verifying' ? 1 : 0);
-          onProgress({ ...p, stage: `${pass} on ${target.copy.target}`, percent: Math.floor((done * 100 + p.percent) / passes) });
+      staged.push(
+        await stageReencryptedCopy(target, {
+          keys: deps.keys,
+          current,
+          expectedSha256: backup.checksum,
+          onProgress:
+            onProgress &&
+            ((pass, p) => {
+              const done = i * 2 + (pass === 'verifying' ? 1 : 0);
+              onProgress({ ...p, stage: `${pass} on ${target.copy.target}`, percent: Math.floor((done * 100 + p.percent) / passes) });
+            }),
         }),
-      }));
+      );
     } catch (err) {
       await discard(staged);
       const copies = untouched();
@@ -160,7 +179,10 @@ async function rotateBackup(deps: RotateKeysDeps, backup: Backup, current: Encry
     });
   } catch (err) {
     if (!allRotated()) throw err;
-    return failed([...replaced, ...plan.others], `every copy is under key ${current.id} now, but the catalog could not record it (${errorMessage(err)}); run rotate-keys again`);
+    return failed(
+      [...replaced, ...plan.others],
+      `every copy is under key ${current.id} now, but the catalog could not record it (${errorMessage(err)}); run rotate-keys again`,
+    );
   }
   if (outcome === 'gone') {
     await discard(staged);
@@ -168,7 +190,10 @@ async function rotateBackup(deps: RotateKeysDeps, backup: Backup, current: Encry
   }
   if (copiesChanged) {
     await discard(staged);
-    return failed([...untouched(), ...plan.others], 'its copies changed while it was being re-encrypted (deleted or found damaged meanwhile); run rotate-keys again');
+    return failed(
+      [...untouched(), ...plan.others],
+      'its copies changed while it was being re-encrypted (deleted or found damaged meanwhile); run rotate-keys again',
+    );
   }
   const copies = [...replaced, ...plan.others];
   return outcome === 'recorded' ? { status: 'rotated', copies } : failed(copies);

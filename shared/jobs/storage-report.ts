@@ -26,22 +26,33 @@ export interface TargetReport {
 
 export async function reportStorage(targets: StorageTargets, copies: { countCompletedByTarget(): Promise<Map<string, number>> }): Promise<TargetReport[]> {
   const counts = await copies.countCompletedByTarget();
-  return Promise.all(targets.all.map(async (target): Promise<TargetReport> => {
-    const base = {
-      name: target.name,
-      kind: parseTargetSpec(target.name)?.kind ?? target.name,
-      role: target === targets.primary ? 'primary' as const : 'replica' as const,
-      location: target.location,
-      backupCount: counts.get(target.name) ?? 0,
-    };
-    try {
-      const usage = await withTimeout(target.check().then(() => target.usage()), PROBE_TIMEOUT_MS, `no answer within ${PROBE_TIMEOUT_MS / 1000} s`);
-      return {
-        ...base, reachable: true, error: null, usedBytes: usage.usedBytes, freeBytes: usage.freeBytes ?? null,
-        totalBytes: usage.totalBytes ?? null, objectCount: usage.objectCount,
+  return Promise.all(
+    targets.all.map(async (target): Promise<TargetReport> => {
+      const base = {
+        name: target.name,
+        kind: parseTargetSpec(target.name)?.kind ?? target.name,
+        role: target === targets.primary ? ('primary' as const) : ('replica' as const),
+        location: target.location,
+        backupCount: counts.get(target.name) ?? 0,
       };
-    } catch (err) {
-      return { ...base, reachable: false, error: errorMessage(err), usedBytes: null, freeBytes: null, totalBytes: null, objectCount: null };
-    }
-  }));
+      try {
+        const usage = await withTimeout(
+          target.check().then(() => target.usage()),
+          PROBE_TIMEOUT_MS,
+          `no answer within ${PROBE_TIMEOUT_MS / 1000} s`,
+        );
+        return {
+          ...base,
+          reachable: true,
+          error: null,
+          usedBytes: usage.usedBytes,
+          freeBytes: usage.freeBytes ?? null,
+          totalBytes: usage.totalBytes ?? null,
+          objectCount: usage.objectCount,
+        };
+      } catch (err) {
+        return { ...base, reachable: false, error: errorMessage(err), usedBytes: null, freeBytes: null, totalBytes: null, objectCount: null };
+      }
+    }),
+  );
 }

@@ -78,14 +78,18 @@ async function checkCopy(deps: VerifyDeps, backup: Backup, copy: CopyRef, onByte
  */
 export async function verifyBackup(deps: VerifyDeps, request: VerifyRequest): Promise<VerifyResult> {
   const backup = await loadRestorableBackup(deps.backups, deps.keys, request.backupId, undefined);
-  if (request.mode === 'restore-test' && backup.type !== 'database') throw AppError.badRequest(ErrorCode.ValidationFailed, 'Restore tests are for database backups');
-  const copies = copiesOf(backup, await deps.copies.forBackup(backup.id)).filter((c) => c.status !== 'deleted' && c.status !== 'failed' && c.status !== 'writing');
+  if (request.mode === 'restore-test' && backup.type !== 'database')
+    throw AppError.badRequest(ErrorCode.ValidationFailed, 'Restore tests are for database backups');
+  const copies = copiesOf(backup, await deps.copies.forBackup(backup.id)).filter(
+    (c) => c.status !== 'deleted' && c.status !== 'failed' && c.status !== 'writing',
+  );
   if (copies.length === 0) return fail(deps, backup, request, 'no stored copy is left to verify', []);
   const verdicts: CopyVerdict[] = [];
   const share = (request.mode === 'restore-test' ? 60 : 100) / Math.max(1, copies.length);
   for (const [index, copy] of copies.entries()) {
     const total = copy.sizeBytes ?? backup.sizeBytes ?? 1;
-    const report = (b: number) => request.onProgress({ stage: `verifying ${copy.target}`, percent: Math.floor(index * share + (b / total) * share), bytes: b, totalBytes: total });
+    const report = (b: number) =>
+      request.onProgress({ stage: `verifying ${copy.target}`, percent: Math.floor(index * share + (b / total) * share), bytes: b, totalBytes: total });
     try {
       await checkCopy(deps, backup, copy, report);
       verdicts.push({ target: copy.target, ok: true });
@@ -94,7 +98,8 @@ export async function verifyBackup(deps: VerifyDeps, request: VerifyRequest): Pr
       if (isAppError(err) && KEY_PROBLEMS.has(err.code)) return fail(deps, backup, request, `${err.message}`, verdicts);
       if (!isBadBytes(err)) throw err;
       verdicts.push({ target: copy.target, ok: false, error: errorMessage(err) });
-      if (copy.id) await deps.copies.recordCheck(copy.id, isAppError(err) && err.code === ErrorCode.BackupFileNotFound ? 'missing' : 'corrupt', errorMessage(err));
+      if (copy.id)
+        await deps.copies.recordCheck(copy.id, isAppError(err) && err.code === ErrorCode.BackupFileNotFound ? 'missing' : 'corrupt', errorMessage(err));
     }
   }
   const bad = verdicts.filter((v) => !v.ok);
@@ -130,7 +135,12 @@ async function restoreTest(deps: VerifyDeps, backup: Backup, copy: CopyRef, requ
   // Leftovers of killed restore tests (older than a day, so running ones are safe).
   await admin.dropAbandoned('verify', executor.database, new Date(now.getTime() - 24 * 3600 * 1000));
   const database = verifyDatabaseName(executor.database, now, request.executionId);
-  await admin.createTemp(database, executor.database, { purpose: 'verify', target: executor.database, executionId: request.executionId, createdAt: now.toISOString() });
+  await admin.createTemp(database, executor.database, {
+    purpose: 'verify',
+    target: executor.database,
+    executionId: request.executionId,
+    createdAt: now.toISOString(),
+  });
   try {
     const total = copy.sizeBytes ?? backup.sizeBytes ?? 1;
     const report = (b: number) => request.onProgress({ stage: 'restore-test', percent: 60 + Math.floor((b / total) * 35), bytes: b, totalBytes: total });

@@ -1,9 +1,7 @@
 import winston from 'winston';
 import { redact } from './redact';
 
-export type LogTag =
-  | 'Backup' | 'Restore' | 'Verify' | 'Prune' | 'Notify' | 'Scheduler' | 'API'
-  | 'Worker' | 'Catalog' | 'Storage' | 'CLI' | 'Alerts';
+export type LogTag = 'Backup' | 'Restore' | 'Verify' | 'Prune' | 'Notify' | 'Scheduler' | 'API' | 'Worker' | 'Catalog' | 'Storage' | 'CLI' | 'Alerts';
 
 export interface LoggingOptions {
   level: string;

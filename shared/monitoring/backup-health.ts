@@ -26,7 +26,18 @@ export interface BackupHealthReport {
   /** `critical` while an alert is open; `warning` when a job failed in the window or a storage target could not be read. */
   status: HealthStatus;
   generatedAt: string;
-  lastSuccessful: Record<BackupType, { id: string; filename: string; completedAt: string | null; ageHours: number | null; sizeBytes: number | null; durationMs: number | null; isEncrypted: boolean } | null>;
+  lastSuccessful: Record<
+    BackupType,
+    {
+      id: string;
+      filename: string;
+      completedAt: string | null;
+      ageHours: number | null;
+      sizeBytes: number | null;
+      durationMs: number | null;
+      isEncrypted: boolean;
+    } | null
+  >;
   /** Oldest to newest. */
   sizeTrend: Record<BackupType, { id: string; filename: string; completedAt: string | null; sizeBytes: number | null }[]>;
   storage: TargetUsage[];
@@ -74,16 +85,31 @@ export async function backupHealthReport(deps: BackupHealthDeps, options: Backup
   const lastSuccessful = Object.fromEntries(
     BACKUP_TYPES.map((type) => {
       const b = last.find((x) => x.type === type);
-      const at = b ? b.completedAt ?? b.createdAt : null;
+      const at = b ? (b.completedAt ?? b.createdAt) : null;
       return [
         type,
-        b ? { id: b.id, filename: b.filename, completedAt: at?.toISOString() ?? null, ageHours: at ? round1((now.getTime() - at.getTime()) / HOUR_MS) : null, sizeBytes: b.sizeBytes, durationMs: b.durationMs, isEncrypted: b.encrypted } : null,
+        b
+          ? {
+              id: b.id,
+              filename: b.filename,
+              completedAt: at?.toISOString() ?? null,
+              ageHours: at ? round1((now.getTime() - at.getTime()) / HOUR_MS) : null,
+              sizeBytes: b.sizeBytes,
+              durationMs: b.durationMs,
+              isEncrypted: b.encrypted,
+            }
+          : null,
       ];
     }),
   ) as BackupHealthReport['lastSuccessful'];
 
   const sizeTrend = Object.fromEntries(
-    BACKUP_TYPES.map((type, i) => [type, [...trends[i]].reverse().map((b) => ({ id: b.id, filename: b.filename, completedAt: (b.completedAt ?? b.createdAt)?.toISOString() ?? null, sizeBytes: b.sizeBytes }))]),
+    BACKUP_TYPES.map((type, i) => [
+      type,
+      [...trends[i]]
+        .reverse()
+        .map((b) => ({ id: b.id, filename: b.filename, completedAt: (b.completedAt ?? b.createdAt)?.toISOString() ?? null, sizeBytes: b.sizeBytes })),
+    ]),
   ) as BackupHealthReport['sizeTrend'];
 
   const counts: Record<VerificationStatus, number> = { verified: 0, failed: 0, pending: 0, no_checksum: 0 };
@@ -102,13 +128,34 @@ export async function backupHealthReport(deps: BackupHealthDeps, options: Backup
       since: since.toISOString(),
       total,
       byKind: Object.fromEntries(failureCounts.map((c) => [c.key, c.count])),
-      recent: recentFailures.map((e) => ({ executionId: e.id, kind: e.kind, trigger: e.trigger, finishedAt: e.finishedAt?.toISOString() ?? null, error: e.error })),
+      recent: recentFailures.map((e) => ({
+        executionId: e.id,
+        kind: e.kind,
+        trigger: e.trigger,
+        finishedAt: e.finishedAt?.toISOString() ?? null,
+        error: e.error,
+      })),
     },
     verification: {
       counts,
       lastVerifiedAt: lastVerifiedAt?.toISOString() ?? null,
-      lastFailure: lastFailure ? { backupId: lastFailure.id, filename: lastFailure.filename, verifiedAt: lastFailure.verifiedAt?.toISOString() ?? null, error: lastFailure.verificationError } : null,
+      lastFailure: lastFailure
+        ? {
+            backupId: lastFailure.id,
+            filename: lastFailure.filename,
+            verifiedAt: lastFailure.verifiedAt?.toISOString() ?? null,
+            error: lastFailure.verificationError,
+          }
+        : null,
     },
-    alerts: openAlerts.map((a) => ({ id: a.id, kind: a.kind, subject: a.subject, message: a.message, since: a.activeSince.toISOString(), lastSeenAt: a.lastSeenAt.toISOString(), notified: a.notifiedAt !== null })),
+    alerts: openAlerts.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      subject: a.subject,
+      message: a.message,
+      since: a.activeSince.toISOString(),
+      lastSeenAt: a.lastSeenAt.toISOString(),
+      notified: a.notifiedAt !== null,
+    })),
   };
 }

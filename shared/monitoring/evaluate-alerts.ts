@@ -47,15 +47,23 @@ export function alertEvent(name: AlertEventName, alert: Alert, now: Date): Alert
 }
 
 /** The conditions that hold now, and the keys that could not be evaluated. */
-async function currentConditions(deps: AlertEvaluationDeps, policy: AlertPolicy, now: Date, openKeys: ReadonlySet<string>): Promise<{ conditions: AlertCondition[]; unknown: Set<string> }> {
+async function currentConditions(
+  deps: AlertEvaluationDeps,
+  policy: AlertPolicy,
+  now: Date,
+  openKeys: ReadonlySet<string>,
+): Promise<{ conditions: AlertCondition[]; unknown: Set<string> }> {
   const [lastSuccessful, monitoredSince] = await Promise.all([deps.stats.lastSuccessfulPerType(), deps.stats.monitoredSince()]);
   const types = BACKUP_TYPES.filter((t) => monitoredSince.has(t) || lastSuccessful.some((b) => b.type === t));
   const ageFacts = types.map((type) => {
     const last = lastSuccessful.find((b) => b.type === type);
-    return { type, lastSuccessAt: last ? last.completedAt ?? last.createdAt : null, monitoredSince: monitoredSince.get(type) ?? null };
+    return { type, lastSuccessAt: last ? (last.completedAt ?? last.createdAt) : null, monitoredSince: monitoredSince.get(type) ?? null };
   });
   const histories = await Promise.all(
-    types.map(async (type) => ({ type, backups: (await deps.stats.recentSuccessful(type, SIZE_BASELINE_COUNT + 1)).map((b) => ({ filename: b.filename, sizeBytes: b.sizeBytes ?? 0 })) })),
+    types.map(async (type) => ({
+      type,
+      backups: (await deps.stats.recentSuccessful(type, SIZE_BASELINE_COUNT + 1)).map((b) => ({ filename: b.filename, sizeBytes: b.sizeBytes ?? 0 })),
+    })),
   );
   const usages = policy.storagePct > 0 ? await storageUsage(deps.storages) : [];
   return {

@@ -41,10 +41,7 @@ const QUEUE_TIMEOUT_MS = 3000;
 
 async function queueDepths(queues: QueueRegistry): Promise<QueueDepth[] | null> {
   try {
-    return await withTimeout(
-      Promise.all(queues.all().map(async (q) => ({ queue: q.name, counts: await q.getJobCounts(...QUEUE_STATES) }))),
-      QUEUE_TIMEOUT_MS,
-    );
+    return await withTimeout(Promise.all(queues.all().map(async (q) => ({ queue: q.name, counts: await q.getJobCounts(...QUEUE_STATES) }))), QUEUE_TIMEOUT_MS);
   } catch {
     return null;
   }

@@ -42,7 +42,16 @@ export async function storageUsage(backends: readonly StorageBackend[]): Promise
           error: null,
         };
       } catch (err) {
-        return { target: backend.name, location: backend.location, usedBytes: null, freeBytes: null, totalBytes: null, objectCount: null, usedPercent: null, error: errorMessage(err) };
+        return {
+          target: backend.name,
+          location: backend.location,
+          usedBytes: null,
+          freeBytes: null,
+          totalBytes: null,
+          objectCount: null,
+          usedPercent: null,
+          error: errorMessage(err),
+        };
       }
     }),
   );

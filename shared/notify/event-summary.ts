@@ -48,19 +48,43 @@ export function summarizeEvent(event: NotificationEvent): EventSummary {
       const fields = backupFields(event);
       if (event.event === 'backup.completed') {
         const size = event.backup.fileSize === null ? '' : ` (${formatBytes(event.backup.fileSize)})`;
-        return { title: `Backup completed: ${type}`, severity: 'success', text: `${event.backup.filename ?? 'The backup'}${size} was written successfully.`, fields, timestamp };
+        return {
+          title: `Backup completed: ${type}`,
+          severity: 'success',
+          text: `${event.backup.filename ?? 'The backup'}${size} was written successfully.`,
+          fields,
+          timestamp,
+        };
       }
       if (event.event === 'backup.completed_with_warnings') {
-        return { title: `Backup completed with warnings: ${type}`, severity: 'warning', text: event.error ?? 'The backup is usable, but the run reported warnings.', fields, timestamp };
+        return {
+          title: `Backup completed with warnings: ${type}`,
+          severity: 'warning',
+          text: event.error ?? 'The backup is usable, but the run reported warnings.',
+          fields,
+          timestamp,
+        };
       }
       return { title: `Backup failed: ${type}`, severity: 'failure', text: event.error ?? 'The backup failed.', fields, timestamp };
     }
     case 'restore.completed':
-      return { title: 'Restore completed', severity: 'success', text: `${event.restore.filename ?? 'The backup'} was restored.`, fields: jobFields(event.restore), timestamp };
+      return {
+        title: 'Restore completed',
+        severity: 'success',
+        text: `${event.restore.filename ?? 'The backup'} was restored.`,
+        fields: jobFields(event.restore),
+        timestamp,
+      };
     case 'restore.failed':
       return { title: 'Restore failed', severity: 'failure', text: event.error ?? 'The restore failed.', fields: jobFields(event.restore), timestamp };
     case 'verify.failed':
-      return { title: 'Backup verification failed', severity: 'failure', text: event.error ?? 'A backup did not pass verification.', fields: jobFields(event.verify), timestamp };
+      return {
+        title: 'Backup verification failed',
+        severity: 'failure',
+        text: event.error ?? 'A backup did not pass verification.',
+        fields: jobFields(event.verify),
+        timestamp,
+      };
     case 'alert.triggered':
     case 'alert.resolved': {
       const a = event.alert;

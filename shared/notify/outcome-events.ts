@@ -13,7 +13,10 @@ export interface OutcomeFacts {
   status: 'completed' | 'failed';
   error?: string;
   execution: Pick<Execution, 'id' | 'trigger' | 'durationMs' | 'finishedAt' | 'backupId'>;
-  backup: Pick<Backup, 'id' | 'type' | 'filename' | 'sizeBytes' | 'encrypted' | 'checksum' | 'durationMs' | 'status' | 'error' | 'verificationStatus' | 'verificationError'> | null;
+  backup: Pick<
+    Backup,
+    'id' | 'type' | 'filename' | 'sizeBytes' | 'encrypted' | 'checksum' | 'durationMs' | 'status' | 'error' | 'verificationStatus' | 'verificationError'
+  > | null;
   /** The backup type named in the job data, for a backup that failed before its catalog row existed. */
   jobType?: BackupType | null;
   schedule: ScheduleRef | null;
@@ -78,9 +81,9 @@ export function outcomeToEvent(facts: OutcomeFacts): NotificationEvent | null {
     const backupFacts: BackupFacts = {
       type,
       filename: backup?.filename ?? null,
-      fileSize: failed ? null : backup?.sizeBytes ?? null,
+      fileSize: failed ? null : (backup?.sizeBytes ?? null),
       isEncrypted: backup?.encrypted ?? false,
-      checksum: failed ? null : backup?.checksum ?? null,
+      checksum: failed ? null : (backup?.checksum ?? null),
       durationMs: backup?.durationMs ?? facts.execution.durationMs ?? null,
     };
     const error = name === 'backup.completed' ? undefined : cut(facts.error ?? backup?.error);

@@ -39,12 +39,7 @@ async function replaceFailed(queue: Queue, jobId: string): Promise<void> {
   if (prior && (await prior.isFailed())) await prior.remove().catch(() => undefined);
 }
 
-export async function enqueue<Q extends QueueWithPayload>(
-  deps: EnqueueDeps,
-  queue: Q,
-  data: JobPayloads[Q],
-  options: JobsOptions = {},
-): Promise<EnqueuedJob> {
+export async function enqueue<Q extends QueueWithPayload>(deps: EnqueueDeps, queue: Q, data: JobPayloads[Q], options: JobsOptions = {}): Promise<EnqueuedJob> {
   const executionId = randomUUID();
   const jobId = options.jobId ?? executionId;
   await deps.executions.create({ id: executionId, jobId, kind: queue, trigger: data.trigger, queue, scheduleId: data.scheduleId ?? null });
@@ -52,11 +47,15 @@ export async function enqueue<Q extends QueueWithPayload>(
   try {
     const bullQueue = deps.queues.get(queue);
     if (options.jobId) await replaceFailed(bullQueue, options.jobId);
-    const adding = bullQueue.add(jobName(queue, data), { ...data, executionId }, {
-      ...defaultJobOptions(queue, deps.attempts),
-      ...options,
-      jobId,
-    });
+    const adding = bullQueue.add(
+      jobName(queue, data),
+      { ...data, executionId },
+      {
+        ...defaultJobOptions(queue, deps.attempts),
+        ...options,
+        jobId,
+      },
+    );
     await withTimeout(adding, ENQUEUE_TIMEOUT_MS, 'Redis did not answer in time');
     // BullMQ answers a duplicate id with a Job built from *our* data; only the stored job tells who came first.
     if (options.jobId) {

@@ -29,7 +29,10 @@ export function sourceLockResource(path: string): string {
  * of the same database take the same resource. Null when DATABASE_URL cannot be
  * read (the job then fails with the real reason).
  */
-export function backupLockResource(config: Pick<Config, 'DATABASE_URL' | 'KANBU_SOURCE_PATH' | 'POSTGRES_CONTAINER' | 'POSTGRES_CONTAINER_PATTERN'>, type: BackupType): string | null {
+export function backupLockResource(
+  config: Pick<Config, 'DATABASE_URL' | 'KANBU_SOURCE_PATH' | 'POSTGRES_CONTAINER' | 'POSTGRES_CONTAINER_PATTERN'>,
+  type: BackupType,
+): string | null {
   if (type === 'source') return sourceLockResource(config.KANBU_SOURCE_PATH);
   if (!config.DATABASE_URL) return `db:docker:${config.POSTGRES_CONTAINER ?? `~${config.POSTGRES_CONTAINER_PATTERN}`}`;
   try {

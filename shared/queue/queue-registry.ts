@@ -6,7 +6,10 @@ import { ALL_QUEUES, QueueName } from './queue-names';
 export class QueueRegistry {
   private readonly queues = new Map<QueueName, Queue>();
 
-  constructor(readonly connection: Redis, readonly prefix: string) {
+  constructor(
+    readonly connection: Redis,
+    readonly prefix: string,
+  ) {
     for (const name of ALL_QUEUES) {
       const queue = new Queue(name, { connection, prefix });
       // Connection errors are already reported by the connection; without a listener BullMQ prints each one.

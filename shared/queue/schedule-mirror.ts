@@ -51,7 +51,14 @@ export function desiredSchedulers(schedules: readonly ScheduleRow[], config: Mir
     .filter((s) => s.enabled)
     .map((s) => {
       const data: BackupJobData = { type: s.type, trigger: 'schedule', scheduleId: s.id };
-      return { id: s.id, pattern: s.cronExpression, tz: scheduleTimeZone(s, config.BACKUP_CRON_TIMEZONE), name: jobName('backup', data), data, attempts: config.BACKUP_JOB_ATTEMPTS };
+      return {
+        id: s.id,
+        pattern: s.cronExpression,
+        tz: scheduleTimeZone(s, config.BACKUP_CRON_TIMEZONE),
+        name: jobName('backup', data),
+        data,
+        attempts: config.BACKUP_JOB_ATTEMPTS,
+      };
     });
 }
 
@@ -87,9 +94,7 @@ export function planMirror(desired: readonly SchedulerSpec[], existing: readonly
  * and periodically by workers, so a Redis flush or a lost scheduler heals itself.
  */
 export class ScheduleMirror {
-  constructor(
-    private readonly deps: { schedules: ScheduleRepository; queue: Queue; locks: ResourceLocks; config: MirrorConfig; logger: Logger },
-  ) {}
+  constructor(private readonly deps: { schedules: ScheduleRepository; queue: Queue; locks: ResourceLocks; config: MirrorConfig; logger: Logger }) {}
 
   async reconcile(): Promise<MirrorReport> {
     const { schedules, queue, locks, config, logger } = this.deps;
@@ -97,10 +102,16 @@ export class ScheduleMirror {
       const plan = planMirror(desiredSchedulers(await schedules.list(), config), await queue.getJobSchedulers(0, -1));
       for (const id of plan.remove) {
         await queue.removeJobScheduler(id);
-        logger.info(`Removed job scheduler ${id} (no enabled schedule${config.BACKUP_SCHEDULER_MODE === 'external' ? ' runs internally in external mode' : ' with this id'})`);
+        logger.info(
+          `Removed job scheduler ${id} (no enabled schedule${config.BACKUP_SCHEDULER_MODE === 'external' ? ' runs internally in external mode' : ' with this id'})`,
+        );
       }
       for (const spec of plan.upsert) {
-        await queue.upsertJobScheduler(spec.id, { pattern: spec.pattern, tz: spec.tz }, { name: spec.name, data: spec.data, opts: defaultJobOptions('backup', spec.attempts) });
+        await queue.upsertJobScheduler(
+          spec.id,
+          { pattern: spec.pattern, tz: spec.tz },
+          { name: spec.name, data: spec.data, opts: defaultJobOptions('backup', spec.attempts) },
+        );
         logger.info(`Job scheduler ${spec.id}: ${spec.name} at "${spec.pattern}" (${spec.tz})`);
       }
       return { upserted: plan.upsert.length, removed: plan.remove.length, unchanged: plan.unchanged };

@@ -16,7 +16,11 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
 }
 
 /** The same, with the process at hand (to send it signals). */
-export function startCli(args: string[], env: Record<string, string | undefined>, input?: Buffer): { pid: () => number | undefined; result: Promise<CliResult> } {
+export function startCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  input?: Buffer,
+): { pid: () => number | undefined; result: Promise<CliResult> } {
   let pid: number | undefined;
   const result = new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {

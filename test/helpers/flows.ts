@@ -8,10 +8,14 @@ const FINAL = ['completed', 'failed'];
 
 /** Waits until an execution reaches a final status and returns it. */
 export async function waitForExecution(stack: TestStack, executionId: string, timeoutMs = 60_000): Promise<Execution> {
-  return waitFor(async () => {
-    const e = await stack.runtime.executions.findById(executionId);
-    return e && FINAL.includes(e.status) ? e : undefined;
-  }, `execution ${executionId} to finish`, timeoutMs);
+  return waitFor(
+    async () => {
+      const e = await stack.runtime.executions.findById(executionId);
+      return e && FINAL.includes(e.status) ? e : undefined;
+    },
+    `execution ${executionId} to finish`,
+    timeoutMs,
+  );
 }
 
 /** POST /api/backups and wait for the backup to be completed. */
@@ -27,7 +31,10 @@ export async function takeBackup(stack: TestStack): Promise<Backup> {
 export async function requestRestore(stack: TestStack, backupId: string, body: Record<string, unknown> = {}): Promise<string> {
   const ask = await http('POST', `${stack.baseUrl}/api/backups/${backupId}/restore`, { token: ADMIN_KEY, body });
   assert.equal(ask.status, 200, ask.text);
-  const confirm = await http('POST', `${stack.baseUrl}/api/backups/${backupId}/restore/confirm`, { token: ADMIN_KEY, body: { token: ask.body.confirmation.token } });
+  const confirm = await http('POST', `${stack.baseUrl}/api/backups/${backupId}/restore/confirm`, {
+    token: ADMIN_KEY,
+    body: { token: ask.body.confirmation.token },
+  });
   assert.equal(confirm.status, 202, confirm.text);
   return confirm.body.executionId;
 }

@@ -6,7 +6,11 @@ export interface HttpResult {
 }
 
 /** A tiny fetch wrapper for tests: JSON in, JSON (or text) out, never throws on HTTP errors. */
-export async function http(method: string, url: string, options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+export async function http(
+  method: string,
+  url: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<HttpResult> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;

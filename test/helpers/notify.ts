@@ -10,9 +10,13 @@ export async function promoteDelayed(queue: Queue): Promise<void> {
 /** Waits until the notify queue has nothing waiting, running or delayed, promoting retries as they appear. */
 export async function drainNotifyQueue(runtime: Runtime, timeoutMs = 30_000): Promise<void> {
   const queue = runtime.queues.get('notify');
-  await waitFor(async () => {
-    await promoteDelayed(queue);
-    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    return Object.values(counts).every((n) => n === 0) ? true : undefined;
-  }, 'the notify queue to drain', timeoutMs);
+  await waitFor(
+    async () => {
+      await promoteDelayed(queue);
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).every((n) => n === 0) ? true : undefined;
+    },
+    'the notify queue to drain',
+    timeoutMs,
+  );
 }

@@ -79,7 +79,9 @@ function multipartAdministration(directory: string): Middleware {
         if (key === null || !key.startsWith(prefix)) continue;
         const dirStat = await stat(join(uploadsDir(bucket), id));
         const initiated = dirStat.birthtimeMs > 0 ? dirStat.birthtime : dirStat.mtime;
-        uploads.push(`<Upload><Key>${xmlEscape(key)}</Key><UploadId>${id}</UploadId><Initiated>${initiated.toISOString()}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`);
+        uploads.push(
+          `<Upload><Key>${xmlEscape(key)}</Key><UploadId>${id}</UploadId><Initiated>${initiated.toISOString()}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`,
+        );
       }
       ctx.type = 'application/xml';
       ctx.body = `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${bucket}</Bucket><Prefix>${xmlEscape(prefix)}</Prefix><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>${uploads.join('')}</ListMultipartUploadsResult>`;
@@ -104,7 +106,10 @@ function multipartAdministration(directory: string): Middleware {
     }
     if (ctx.method === 'DELETE' && key !== '' && ctx.query.uploadId) {
       const dir = join(uploadsDir(bucket), ctx.query.uploadId.replace(/[^0-9a-f]/g, ''));
-      const exists = await stat(dir).then(() => true, () => false);
+      const exists = await stat(dir).then(
+        () => true,
+        () => false,
+      );
       if (!exists) {
         ctx.status = 404;
         ctx.type = 'application/xml';

@@ -14,15 +14,29 @@ export async function snapshotTree(root: string, prefix = ''): Promise<Record<st
     else if (s.isDirectory()) {
       out[path] = 'dir';
       Object.assign(out, await snapshotTree(root, path));
-    } else if (s.isFile()) out[path] = `file ${createHash('sha256').update(await readFile(join(root, path))).digest('hex')}`;
+    } else if (s.isFile())
+      out[path] = `file ${createHash('sha256')
+        .update(await readFile(join(root, path)))
+        .digest('hex')}`;
   }
   return out;
 }
 
 /** Paths a source backup must leave out (default exclusions at several depths, plus `*.tmp` and `docs/private`). */
 export const EXCLUDED_PATHS = [
-  'node_modules', 'packages/api/node_modules', '.git', 'dist', 'packages/web/.next', '.turbo', 'packages/api/coverage',
-  'server.log', 'packages/api/logs/deep/app.log', '.env.local', 'packages/web/.env.local', 'scratch.tmp', 'docs/private',
+  'node_modules',
+  'packages/api/node_modules',
+  '.git',
+  'dist',
+  'packages/web/.next',
+  '.turbo',
+  'packages/api/coverage',
+  'server.log',
+  'packages/api/logs/deep/app.log',
+  '.env.local',
+  'packages/web/.env.local',
+  'scratch.tmp',
+  'docs/private',
 ];
 
 /**

@@ -40,7 +40,12 @@ describe('alerts: evaluated on a schedule, announced once, cleared when the cond
     receiver = await startReceiver(SECRET);
     stack = await startStack({ workerQueues: ['notify'], env: { BACKUP_ALERT_STORAGE_PCT: '0' } });
     // Alerts go out whatever the success/failure switches say.
-    await stack.runtime.notificationSettings.update({ webhookUrl: receiver.url('/webhook'), webhookSecret: SECRET, notifyOnSuccess: false, notifyOnFailure: false });
+    await stack.runtime.notificationSettings.update({
+      webhookUrl: receiver.url('/webhook'),
+      webhookSecret: SECRET,
+      notifyOnSuccess: false,
+      notifyOnFailure: false,
+    });
   });
   after(async () => {
     await stack?.close();
@@ -50,12 +55,23 @@ describe('alerts: evaluated on a schedule, announced once, cleared when the cond
   async function seedBackup(type: BackupType, sizeBytes: number, at: number) {
     const filename = `kanbu_backup_alert-test-${++sequence}.sql.gz`;
     const backup = await stack.runtime.backups.createRunning({ type, filename, compression: 'gzip', encrypted: false, storage: 'local', trigger: 'schedule' });
-    await stack.runtime.backups.markCompleted(backup.id, { status: 'completed', sizeBytes, sourceBytes: sizeBytes * 4, checksum: 'a'.repeat(64), durationMs: 900 });
+    await stack.runtime.backups.markCompleted(backup.id, {
+      status: 'completed',
+      sizeBytes,
+      sourceBytes: sizeBytes * 4,
+      checksum: 'a'.repeat(64),
+      durationMs: 900,
+    });
     await stack.runtime.dataSource.query(`UPDATE backup SET created_at = $2, completed_at = $2 WHERE id = $1`, [backup.id, new Date(at)]);
   }
 
   async function evaluate(at: number, storages: StorageBackend[] = [], policy: AlertPolicy = POLICY) {
-    const deps = { stats: stack.runtime.stats, alerts: stack.runtime.alerts, storages, publish: (e: Parameters<typeof stack.runtime.notifications.publish>[0]) => stack.runtime.notifications.publish(e) };
+    const deps = {
+      stats: stack.runtime.stats,
+      alerts: stack.runtime.alerts,
+      storages,
+      publish: (e: Parameters<typeof stack.runtime.notifications.publish>[0]) => stack.runtime.notifications.publish(e),
+    };
     const result = await evaluateAlerts(deps, policy, new Date(at));
     await drainNotifyQueue(stack.runtime);
     return result;
@@ -89,7 +105,10 @@ describe('alerts: evaluated on a schedule, announced once, cleared when the cond
 
     const health = await http('GET', `${stack.baseUrl}/api/health/backups`, { token: ADMIN_KEY });
     assert.equal(health.body.status, 'critical');
-    assert.deepEqual(health.body.alerts.map((a: { kind: string; notified: boolean }) => [a.kind, a.notified]), [['backup_age', true]]);
+    assert.deepEqual(
+      health.body.alerts.map((a: { kind: string; notified: boolean }) => [a.kind, a.notified]),
+      [['backup_age', true]],
+    );
 
     await seedBackup('database', 1000, T + 3 * 60_000);
     const cleared = await evaluate(T + 4 * 60_000);
@@ -145,10 +164,17 @@ describe('alerts: evaluated on a schedule, announced once, cleared when the cond
     assert.equal(await reconcileAlertSchedule(queue, 10), 'scheduled');
     assert.equal(await reconcileAlertSchedule(queue, 10), 'scheduled');
     let schedulers = await queue.getJobSchedulers();
-    assert.deepEqual(schedulers.map((s) => [s.key, s.every]), [['alert-evaluation', 600_000]]);
+    assert.deepEqual(
+      schedulers.map((s) => [s.key, s.every]),
+      [['alert-evaluation', 600_000]],
+    );
     await reconcileAlertSchedule(queue, 5);
     schedulers = await queue.getJobSchedulers();
-    assert.deepEqual(schedulers.map((s) => [s.key, s.every]), [['alert-evaluation', 300_000]], 'a changed interval replaces the old one');
+    assert.deepEqual(
+      schedulers.map((s) => [s.key, s.every]),
+      [['alert-evaluation', 300_000]],
+      'a changed interval replaces the old one',
+    );
 
     const execution = await waitFor(async () => {
       await promoteDelayed(queue);

@@ -19,7 +19,12 @@ describe('API', () => {
 
   describe('authentication', () => {
     it('answers 401 without a key, with a wrong key and with a malformed header', async () => {
-      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-key-wrong-key-wrong' }, { authorization: ADMIN_KEY }, { authorization: `Basic ${ADMIN_KEY}` }]) {
+      for (const headers of [
+        {} as Record<string, string>,
+        { authorization: 'Bearer wrong-key-wrong-key-wrong' },
+        { authorization: ADMIN_KEY },
+        { authorization: `Basic ${ADMIN_KEY}` },
+      ]) {
         const res = await http('GET', `${stack.baseUrl}/api/backups`, { headers });
         assert.equal(res.status, 401, JSON.stringify(headers));
         assertErrorShape(res.body, 'UNAUTHORIZED');
@@ -36,10 +41,14 @@ describe('API', () => {
       assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Basic realm=/);
       const wrong = await http('GET', `${stack.baseUrl}/admin/queues`, { headers: { authorization: `Basic ${Buffer.from('admin:nope').toString('base64')}` } });
       assert.equal(wrong.status, 401);
-      const ok = await http('GET', `${stack.baseUrl}/admin/queues`, { headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_KEY}`).toString('base64')}` } });
+      const ok = await http('GET', `${stack.baseUrl}/admin/queues`, {
+        headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_KEY}`).toString('base64')}` },
+      });
       assert.equal(ok.status, 200);
       assert.match(ok.text, /<html/i);
-      const queues = await http('GET', `${stack.baseUrl}/admin/queues/api/queues`, { headers: { authorization: `Basic ${Buffer.from(`ops:${ADMIN_KEY}`).toString('base64')}` } });
+      const queues = await http('GET', `${stack.baseUrl}/admin/queues/api/queues`, {
+        headers: { authorization: `Basic ${Buffer.from(`ops:${ADMIN_KEY}`).toString('base64')}` },
+      });
       assert.equal(queues.status, 200);
       assert.deepEqual(queues.body.queues.map((q: { name: string }) => q.name).sort(), ['backup', 'notify', 'prune', 'restore', 'verify']);
     });
@@ -91,13 +100,27 @@ describe('API', () => {
     });
 
     it('refuses a too large body with 413', async () => {
-      const res = await http('POST', `${stack.baseUrl}/api/backups`, { token: ADMIN_KEY, rawBody: JSON.stringify({ type: 'database', pad: 'x'.repeat(200_000) }) });
+      const res = await http('POST', `${stack.baseUrl}/api/backups`, {
+        token: ADMIN_KEY,
+        rawBody: JSON.stringify({ type: 'database', pad: 'x'.repeat(200_000) }),
+      });
       assert.equal(res.status, 413);
       assertErrorShape(res.body, 'PAYLOAD_TOO_LARGE');
     });
 
     it('validates list queries and ids', async () => {
-      for (const query of ['page=0', 'pageSize=1000', 'sort=name', 'type=files', 'status=great', 'page=abc', 'page=1e20', 'page=99999999999999999', 'page=1&page=2', '__proto__=x']) {
+      for (const query of [
+        'page=0',
+        'pageSize=1000',
+        'sort=name',
+        'type=files',
+        'status=great',
+        'page=abc',
+        'page=1e20',
+        'page=99999999999999999',
+        'page=1&page=2',
+        '__proto__=x',
+      ]) {
         const res = await http('GET', `${stack.baseUrl}/api/backups?${query}`, { token: ADMIN_KEY });
         assert.equal(res.status, 400, query);
         assertErrorShape(res.body, 'VALIDATION_FAILED');
@@ -148,12 +171,18 @@ describe('API', () => {
       assert.equal(res.status, 404);
       assertErrorShape(res.body, 'TRIGGER_DISABLED');
     });
-
   });
 
   describe('deleting', () => {
     async function seedBackup(filename: string, overrides: Record<string, unknown> = {}) {
-      const backup = await stack.runtime.backups.createRunning({ type: 'database', filename, compression: 'gzip', encrypted: false, storage: 'local', trigger: 'api' });
+      const backup = await stack.runtime.backups.createRunning({
+        type: 'database',
+        filename,
+        compression: 'gzip',
+        encrypted: false,
+        storage: 'local',
+        trigger: 'api',
+      });
       await writeFile(join(stack.backupDir, filename), 'dump');
       await stack.runtime.backups.markCompleted(backup.id, { status: 'completed', sizeBytes: 4, sourceBytes: 4, checksum: 'a'.repeat(64), durationMs: 1 });
       if (Object.keys(overrides).length) await stack.runtime.backups.update(backup.id, overrides);
@@ -185,7 +214,10 @@ describe('API', () => {
       assert.equal(bySize.body.total, 2);
       assert.equal(bySize.body.items.length, 1);
       const byDate = await http('GET', `${stack.baseUrl}/api/backups?sort=date&order=desc`, { token: ADMIN_KEY });
-      assert.deepEqual(byDate.body.items.map((b: { filename: string }) => b.filename), ['kanbu_backup_2026-01-03T00-00-00.sql.gz', 'kanbu_backup_2026-01-02T00-00-00.sql.gz']);
+      assert.deepEqual(
+        byDate.body.items.map((b: { filename: string }) => b.filename),
+        ['kanbu_backup_2026-01-03T00-00-00.sql.gz', 'kanbu_backup_2026-01-02T00-00-00.sql.gz'],
+      );
       const sources = await http('GET', `${stack.baseUrl}/api/backups?type=source`, { token: ADMIN_KEY });
       assert.equal(sources.body.total, 0);
     });
@@ -242,7 +274,10 @@ describe('API with the trigger endpoint on (BACKUP_SCHEDULER_MODE=external)', ()
   });
 
   it('202 with the trigger key; the execution is marked external and carries the schedule id', async () => {
-    const created = await http('POST', `${stack.baseUrl}/api/schedules`, { token: ADMIN_KEY, body: { name: 'nightly', type: 'database', cronExpression: '30 2 * * *' } });
+    const created = await http('POST', `${stack.baseUrl}/api/schedules`, {
+      token: ADMIN_KEY,
+      body: { name: 'nightly', type: 'database', cronExpression: '30 2 * * *' },
+    });
     assert.equal(created.status, 201, created.text);
     const scheduleId = created.body.id;
     const res = await http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body: { type: 'database', scheduleId } });

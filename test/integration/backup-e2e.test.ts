@@ -60,10 +60,14 @@ describe('database backup end to end (API process → Redis → worker process �
     assert.match(accepted.body.executionId, /^[0-9a-f-]{36}$/);
     assert.equal(accepted.body.jobId, accepted.body.executionId);
 
-    const job = await waitFor(async () => {
-      const r = await http('GET', `${baseUrl}/api/jobs/${accepted.body.jobId}`, { token: ADMIN_KEY });
-      return ['completed', 'failed'].includes(r.body?.state) ? r.body : undefined;
-    }, `the backup job\n${worker.output()}`, 60_000);
+    const job = await waitFor(
+      async () => {
+        const r = await http('GET', `${baseUrl}/api/jobs/${accepted.body.jobId}`, { token: ADMIN_KEY });
+        return ['completed', 'failed'].includes(r.body?.state) ? r.body : undefined;
+      },
+      `the backup job\n${worker.output()}`,
+      60_000,
+    );
     assert.equal(job.state, 'completed', `${job.failedReason}\n${worker.output()}`);
     assert.equal(job.progress.percent, 100);
     assert.equal(job.queue, 'backup');
@@ -76,7 +80,10 @@ describe('database backup end to end (API process → Redis → worker process �
     assert.equal(backup.status, 'completed');
     assert.equal(backup.isEncrypted, true);
     assert.match(backup.filename, /^kanbu_backup_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.sql\.gz\.enc$/);
-    assert.deepEqual(backup.copies.map((c: { target: string; status: string }) => [c.target, c.status]), [['local', 'completed']]);
+    assert.deepEqual(
+      backup.copies.map((c: { target: string; status: string }) => [c.target, c.status]),
+      [['local', 'completed']],
+    );
 
     // Only the final file exists: no temporary leftovers.
     assert.deepEqual(await readdir(env.BACKUP_LOCAL_PATH), [backup.filename]);
@@ -92,7 +99,13 @@ describe('database backup end to end (API process → Redis → worker process �
 
     // gunzip and load into a fresh database with psql.
     const sql = collector();
-    await pipeline(async function* () { yield compressed.bytes(); }, createGunzip(), sql.sink);
+    await pipeline(
+      async function* () {
+        yield compressed.bytes();
+      },
+      createGunzip(),
+      sql.sink,
+    );
     assert.equal(sql.bytes().length, backup.sourceBytes);
     const target = await createDatabase('kbt_restored');
     const psql = spawnSync('psql', ['-v', 'ON_ERROR_STOP=1', '-q', '-d', target.url], { input: sql.bytes(), encoding: 'utf8' });

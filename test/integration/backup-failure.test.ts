@@ -25,7 +25,7 @@ describe('a failing pg_dump', () => {
   });
   after(() => stack?.close());
 
-  it('fails the execution with pg_dump\'s message, does not retry a permanent error, and leaves no file', async () => {
+  it("fails the execution with pg_dump's message, does not retry a permanent error, and leaves no file", async () => {
     const { accepted, execution } = await runBackup(stack);
     assert.equal(execution.status, 'failed');
     assert.equal(execution.attempts, 1, 'a missing database is permanent: no retries');
@@ -72,10 +72,14 @@ describe('a pg_dump that cannot reach the server', () => {
     }, 'the first attempt to fail');
     assert.match(retrying.error ?? '', /Connection refused|could not connect/i);
     await (await queue.getJob(accepted.body.jobId))!.promote();
-    const execution = await waitFor(async () => {
-      const e = await stack.runtime.executions.findById(accepted.body.executionId);
-      return e?.status === 'failed' ? e : undefined;
-    }, 'the last attempt to fail', 60_000);
+    const execution = await waitFor(
+      async () => {
+        const e = await stack.runtime.executions.findById(accepted.body.executionId);
+        return e?.status === 'failed' ? e : undefined;
+      },
+      'the last attempt to fail',
+      60_000,
+    );
     assert.equal(execution.attempts, 2);
     assert.deepEqual(await readdir(stack.backupDir), []);
   });

@@ -72,7 +72,10 @@ describe('backup round trips: every source × compression × encryption', functi
         const { backup, keys, input } = await backUp('database', compression, key);
         const target = await createDatabase('kbt_rt');
         const result = await decodeBackup(input, new PsqlSink(parsePostgresUrl(target.url)), {
-          keys, expectedSha256: backup.checksum, encrypted: backup.encrypted, output: 'plain',
+          keys,
+          expectedSha256: backup.checksum,
+          encrypted: backup.encrypted,
+          output: 'plain',
         });
         assert.equal(result.compression, compression);
         assert.equal(result.encryption, key ? 'v2' : 'none');
@@ -106,7 +109,7 @@ describe('backup round trips: every source × compression × encryption', functi
     assert.equal(await tableChecksum(target.url, 'tasks'), await tableChecksum(kanbu.url, 'tasks'));
   });
 
-  it('a legacy-format backup of Kanbu\'s own backup function restores through the same path', async () => {
+  it("a legacy-format backup of Kanbu's own backup function restores through the same path", async () => {
     const { backup } = await backUp('database', 'gzip', undefined);
     const compressed = await readFile(runtime.storage.describe(backup.filename));
     const target = await createDatabase('kbt_rt_legacy');
@@ -130,7 +133,9 @@ describe('backup round trips: every source × compression × encryption', functi
     });
     const { pipeline } = await import('node:stream/promises');
     await assert.rejects(pipeline(broken, new PsqlSink(parsePostgresUrl(target.url))), /upstream failed mid-way/);
-    const tables = spawnSync('psql', ['-X', '-t', '-A', '-d', target.url, '-c', "SELECT count(*) FROM pg_tables WHERE tablename = 'half_restored'"], { encoding: 'utf8' });
+    const tables = spawnSync('psql', ['-X', '-t', '-A', '-d', target.url, '-c', "SELECT count(*) FROM pg_tables WHERE tablename = 'half_restored'"], {
+      encoding: 'utf8',
+    });
     assert.equal(tables.stdout.trim(), '0');
   });
 });

@@ -26,7 +26,16 @@ describe('benchmark script (smoke, tiny BENCH_SCALE)', function () {
 
   it('prints the floor, baseline, pipeline, zstd, restore and memory rows and the three verdicts, and cleans up', async () => {
     const child = spawn(process.execPath, [join(DIST, 'scripts/bench/main.js')], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, BENCH_SCALE: '0.0005', BENCH_DIR: dir, BENCH_DB_PREFIX: prefix, BENCH_KEEP: '0', BENCH_PG_URL: PG_ADMIN_URL, REDIS_URL },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        BENCH_SCALE: '0.0005',
+        BENCH_DIR: dir,
+        BENCH_DB_PREFIX: prefix,
+        BENCH_KEEP: '0',
+        BENCH_PG_URL: PG_ADMIN_URL,
+        REDIS_URL,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -9,7 +9,11 @@ describe('catalog migrations', () => {
     await ds.initialize();
     try {
       const pending = await ds.driver.createSchemaBuilder().log();
-      assert.deepEqual(pending.upQueries.map((q) => q.query), [], 'entities and migrations disagree; write a migration');
+      assert.deepEqual(
+        pending.upQueries.map((q) => q.query),
+        [],
+        'entities and migrations disagree; write a migration',
+      );
       assert.deepEqual(await runCatalogMigrations(ds), [], 'running migrations twice applies nothing');
     } finally {
       await ds.destroy();

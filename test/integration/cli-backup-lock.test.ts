@@ -40,7 +40,9 @@ describe('kanbu-backup backup in-process holds the database lock (real CLI proce
 
         const second = await runCli(['backup', 'database'], stack.env);
         assert.equal(second.code, 75, second.stderr);
-        assert.deepEqual(errorLines(second), [`kanbu-backup backup: error: ${resource} is locked: a backup or restore of it is running; try again when it is done, or use --queue to have a worker take the backup after it`]);
+        assert.deepEqual(errorLines(second), [
+          `kanbu-backup backup: error: ${resource} is locked: a backup or restore of it is running; try again when it is done, or use --queue to have a worker take the backup after it`,
+        ]);
       } finally {
         await client.query('ROLLBACK');
       }
@@ -49,7 +51,11 @@ describe('kanbu-backup backup in-process holds the database lock (real CLI proce
     });
     assert.equal(await stack.runtime.locks.remainingMs(resource), null, 'released at the end');
     const backups = (await stack.runtime.backups.list({ page: 1, pageSize: 10, sort: 'createdAt', order: 'ASC' })).items;
-    assert.deepEqual(backups.map((b) => b.status), ['completed'], 'only the first backup was taken');
+    assert.deepEqual(
+      backups.map((b) => b.status),
+      ['completed'],
+      'only the first backup was taken',
+    );
     assert.deepEqual(await readdir(stack.backupDir), [backups[0].filename]);
   });
 
@@ -59,7 +65,10 @@ describe('kanbu-backup backup in-process holds the database lock (real CLI proce
       const run = startCli(['backup', 'database'], stack.env);
       try {
         await waitFor(() => stack.runtime.locks.remainingMs(resource).then((ms) => ms ?? undefined), 'the CLI backup to take the lock');
-        await waitFor(async () => ((await stack.runtime.executions.list({ page: 1, pageSize: 1, kind: 'backup', status: 'running' })).total > 0 ? true : undefined), 'the run to start');
+        await waitFor(
+          async () => ((await stack.runtime.executions.list({ page: 1, pageSize: 1, kind: 'backup', status: 'running' })).total > 0 ? true : undefined),
+          'the run to start',
+        );
         process.kill(run.pid()!, 'SIGINT');
         const result = await run.result;
         assert.equal(result.code, 130, result.stderr);

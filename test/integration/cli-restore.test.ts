@@ -28,7 +28,10 @@ describe('kanbu-backup restore', function () {
   before(async () => {
     source = await createKanbuDatabase(400);
     work = await mkdtemp(join(tmpdir(), 'kbt-cli-restore-'));
-    stack = await startStack({ env: { DATABASE_URL: source.url, BACKUP_ENCRYPTION_KEY: KEY, BACKUP_ENCRYPTION_OLD_KEYS: LEGACY_KEY }, workerQueues: ['backup'] });
+    stack = await startStack({
+      env: { DATABASE_URL: source.url, BACKUP_ENCRYPTION_KEY: KEY, BACKUP_ENCRYPTION_OLD_KEYS: LEGACY_KEY },
+      workerQueues: ['backup'],
+    });
   });
   after(async () => {
     await stack?.close();
@@ -60,7 +63,7 @@ describe('kanbu-backup restore', function () {
     assert.equal(executions.items[0].backupId, backup.id);
   });
 
-  it('restores a file in the legacy format of Kanbu\'s earlier backup function into a new database', async () => {
+  it("restores a file in the legacy format of Kanbu's earlier backup function into a new database", async () => {
     const dump = spawnSync('pg_dump', ['--no-owner', '--no-privileges', '-d', source.url]);
     assert.equal(dump.status, 0, String(dump.stderr));
     const file = join(work, 'kanbu_backup_2025-12-01T02-00-00-000Z.sql.gz.enc');

@@ -39,7 +39,10 @@ describe('kanbu-backup CLI', function () {
 
   before(async () => {
     kanbu = await createKanbuDatabase(800);
-    stack = await startStack({ env: { DATABASE_URL: kanbu.url, BACKUP_ENCRYPTION_KEY: OLD_KEY, KANBU_SOURCE_PATH: join(__dirname, '../../../shared') }, workerQueues: ['backup'] });
+    stack = await startStack({
+      env: { DATABASE_URL: kanbu.url, BACKUP_ENCRYPTION_KEY: OLD_KEY, KANBU_SOURCE_PATH: join(__dirname, '../../../shared') },
+      workerQueues: ['backup'],
+    });
     env = stack.env;
   });
   after(() => stack?.close());
@@ -79,7 +82,13 @@ describe('kanbu-backup CLI', function () {
     const before = await count();
     try {
       const run = await runCli(['backup', 'database'], env);
-      failed(run, 75, new RegExp(`^kanbu-backup backup: error: ${resource.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is locked: a backup or restore of it is running; .*use --queue`));
+      failed(
+        run,
+        75,
+        new RegExp(
+          `^kanbu-backup backup: error: ${resource.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is locked: a backup or restore of it is running; .*use --queue`,
+        ),
+      );
       assert.deepEqual(await count(), before, 'no backup row, no execution (so no prune either), no file');
       assert.ok((await stack.runtime.locks.remainingMs(resource)) !== null, 'the holder keeps its lock');
     } finally {
@@ -109,7 +118,12 @@ describe('kanbu-backup CLI', function () {
   it('verifies a catalog backup end to end against the catalog checksum', async () => {
     const [backup] = (await stack.runtime.backups.list({ page: 1, pageSize: 1, sort: 'createdAt', order: 'ASC', type: 'database' })).items;
     const run = ok(await runCli(['verify', backup.id], env));
-    assert.match(run.stdout, new RegExp(`^OK ${backup.filename.replace(/\./g, '\\.')}: format v2, key ${backup.encryptionKeyId}, gzip, .*sha256 ${backup.checksum} \\(matches the catalog\\)`));
+    assert.match(
+      run.stdout,
+      new RegExp(
+        `^OK ${backup.filename.replace(/\./g, '\\.')}: format v2, key ${backup.encryptionKeyId}, gzip, .*sha256 ${backup.checksum} \\(matches the catalog\\)`,
+      ),
+    );
     ok(await runCli(['verify', backup.filename], env));
   });
 
@@ -117,10 +131,21 @@ describe('kanbu-backup CLI', function () {
     const [backup] = (await stack.runtime.backups.list({ page: 1, pageSize: 1, sort: 'createdAt', order: 'ASC', type: 'database' })).items;
     const target = await createDatabase('kbt_cli_manual');
     const file = join(stack.backupDir, backup.filename);
-    const shell = spawnSync('bash', ['-c', `set -o pipefail; node "$1" decrypt "$2" | gunzip | psql -X -q -v ON_ERROR_STOP=1 -d "$3" >/dev/null`, 'bash', join(__dirname, '../../services/cli/main.js'), file, target.url], {
-      env: { PATH: process.env.PATH, BACKUP_ENCRYPTION_KEY: OLD_KEY },
-      encoding: 'utf8',
-    });
+    const shell = spawnSync(
+      'bash',
+      [
+        '-c',
+        `set -o pipefail; node "$1" decrypt "$2" | gunzip | psql -X -q -v ON_ERROR_STOP=1 -d "$3" >/dev/null`,
+        'bash',
+        join(__dirname, '../../services/cli/main.js'),
+        file,
+        target.url,
+      ],
+      {
+        env: { PATH: process.env.PATH, BACKUP_ENCRYPTION_KEY: OLD_KEY },
+        encoding: 'utf8',
+      },
+    );
     assert.equal(shell.status, 0, shell.stderr);
     assert.match(shell.stderr, new RegExp(`decrypted \\(format v2, key ${backup.encryptionKeyId}\\): \\d+ bytes, sha256 ${backup.checksum}`));
     assert.deepEqual(await rowCounts(target.url), await rowCounts(kanbu.url));
@@ -131,10 +156,16 @@ describe('kanbu-backup CLI', function () {
     const compressed = gzipSync(Buffer.from('SELECT 1;\n'.repeat(10_000)));
     const out = join(stack.backupDir, '..', `kbt-cli-out-${process.pid}.sql.gz`);
     try {
-      const run = ok(await runCli(['decrypt', '-', '-o', out], { BACKUP_ENCRYPTION_KEY: NEW_KEY, BACKUP_ENCRYPTION_OLD_KEYS: OLD_KEY }, legacyEncrypt(compressed, OLD_KEY)));
+      const run = ok(
+        await runCli(['decrypt', '-', '-o', out], { BACKUP_ENCRYPTION_KEY: NEW_KEY, BACKUP_ENCRYPTION_OLD_KEYS: OLD_KEY }, legacyEncrypt(compressed, OLD_KEY)),
+      );
       assert.match(run.stderr, /stdin decrypted \(legacy format, key [0-9a-f]{16}\)/);
       assert.deepEqual(await readFile(out), compressed);
-      failed(await runCli(['decrypt', '-', '-o', out], { BACKUP_ENCRYPTION_KEY: OLD_KEY }, legacyEncrypt(compressed, OLD_KEY)), 1, /already exists; not overwriting it/);
+      failed(
+        await runCli(['decrypt', '-', '-o', out], { BACKUP_ENCRYPTION_KEY: OLD_KEY }, legacyEncrypt(compressed, OLD_KEY)),
+        1,
+        /already exists; not overwriting it/,
+      );
     } finally {
       await rm(out, { force: true });
     }
@@ -144,14 +175,22 @@ describe('kanbu-backup CLI', function () {
     const [backup] = (await stack.runtime.backups.list({ page: 1, pageSize: 1, sort: 'createdAt', order: 'ASC', type: 'database' })).items;
     const file = join(stack.backupDir, backup.filename);
     const wrongKey = await runCli(['decrypt', file, '-o', `${file}.out`], { BACKUP_ENCRYPTION_KEY: 'some unrelated key' });
-    failed(wrongKey, 1, new RegExp(`^kanbu-backup decrypt: error: Wrong key: this backup was encrypted with key ${backup.encryptionKeyId}, which is not configured`));
+    failed(
+      wrongKey,
+      1,
+      new RegExp(`^kanbu-backup decrypt: error: Wrong key: this backup was encrypted with key ${backup.encryptionKeyId}, which is not configured`),
+    );
 
     const original = await readFile(file);
     const tampered = Buffer.from(original);
     tampered[tampered.length - 40] ^= 0x01;
     await writeFile(file, tampered);
     try {
-      failed(await runCli(['verify', backup.id], env), 1, /^kanbu-backup verify: error: Encrypted backup is corrupted, truncated or was modified: the final chunk failed authentication$/);
+      failed(
+        await runCli(['verify', backup.id], env),
+        1,
+        /^kanbu-backup verify: error: Encrypted backup is corrupted, truncated or was modified: the final chunk failed authentication$/,
+      );
     } finally {
       await writeFile(file, original);
     }

@@ -18,6 +18,9 @@ describe('temporary databases of restores (real PostgreSQL)', function () {
 
     assert.deepEqual(await admin.dropAbandoned('restore', live), [leftover]);
     const left = await withPg(databaseUrl('postgres'), (c) => c.query(`SELECT datname FROM pg_database WHERE datname IN ($1, $2)`, [live, leftover]));
-    assert.deepEqual(left.rows.map((r) => r.datname), [live]);
+    assert.deepEqual(
+      left.rows.map((r) => r.datname),
+      [live],
+    );
   });
 });

@@ -19,7 +19,8 @@ describe('backup health report and Prometheus metrics', () => {
     const seed = async (name: string, sizeBytes: number, at: number, status: 'completed' | 'failed' = 'completed') => {
       const filename = `kanbu_backup_health-${name}.sql.gz`;
       const b = await backups.createRunning({ type: 'database', filename, compression: 'gzip', encrypted: true, storage: 'local', trigger: 'schedule' });
-      if (status === 'completed') await backups.markCompleted(b.id, { status, sizeBytes, sourceBytes: sizeBytes * 4, checksum: 'b'.repeat(64), durationMs: 2500 });
+      if (status === 'completed')
+        await backups.markCompleted(b.id, { status, sizeBytes, sourceBytes: sizeBytes * 4, checksum: 'b'.repeat(64), durationMs: 2500 });
       else await backups.markFailed(b.id, 'pg_dump exited with code 1', 300);
       await dataSource.query(`UPDATE backup SET created_at = $2, completed_at = $2 WHERE id = $1`, [b.id, new Date(at)]);
       ids[name] = b.id;
@@ -30,7 +31,10 @@ describe('backup health report and Prometheus metrics', () => {
     await seed('broken', 0, now - DAY / 2, 'failed');
     await writeFile(join(stack.backupDir, 'kanbu_backup_health-newest.sql.gz'), Buffer.alloc(3000, 7));
     await dataSource.query(`UPDATE backup SET verification_status = 'verified', verified_at = $2 WHERE id = $1`, [ids.middle, new Date(now - DAY)]);
-    await dataSource.query(`UPDATE backup SET verification_status = 'failed', verified_at = $2, verification_error = 'checksum mismatch' WHERE id = $1`, [ids.oldest, new Date(now - DAY)]);
+    await dataSource.query(`UPDATE backup SET verification_status = 'failed', verified_at = $2, verification_error = 'checksum mismatch' WHERE id = $1`, [
+      ids.oldest,
+      new Date(now - DAY),
+    ]);
 
     const failedRun = async (kind: 'backup' | 'verify', finishedAt: number) => {
       const e = await executions.create({ kind, trigger: 'schedule', queue: kind });
@@ -40,7 +44,14 @@ describe('backup health report and Prometheus metrics', () => {
     await failedRun('backup', now - DAY / 2);
     await failedRun('verify', now - 2 * DAY);
     await failedRun('backup', now - 8 * DAY); // outside the 7-day window
-    await stack.runtime.alerts.open({ key: 'size_change:database', kind: 'size_change', subject: 'database', message: 'The newest database backup is 90% smaller', details: {}, activeSince: new Date(now - 3_600_000) });
+    await stack.runtime.alerts.open({
+      key: 'size_change:database',
+      kind: 'size_change',
+      subject: 'database',
+      message: 'The newest database backup is 90% smaller',
+      details: {},
+      activeSince: new Date(now - 3_600_000),
+    });
 
     // Two jobs waiting (no worker consumes them here).
     await enqueue(stack.runtime.enqueueDeps, 'backup', { type: 'database', trigger: 'api' });
@@ -62,7 +73,11 @@ describe('backup health report and Prometheus metrics', () => {
     assert.equal(report.lastSuccessful.database.sizeBytes, 3000);
     assert.equal(report.lastSuccessful.database.ageHours, 24);
     assert.equal(report.lastSuccessful.source, null);
-    assert.deepEqual(report.sizeTrend.database.map((b: { sizeBytes: number }) => b.sizeBytes), [1000, 2000, 3000], 'oldest to newest');
+    assert.deepEqual(
+      report.sizeTrend.database.map((b: { sizeBytes: number }) => b.sizeBytes),
+      [1000, 2000, 3000],
+      'oldest to newest',
+    );
     assert.deepEqual(report.sizeTrend.source, []);
 
     assert.equal(report.storage.length, 1);
@@ -80,13 +95,27 @@ describe('backup health report and Prometheus metrics', () => {
     assert.equal(report.failures.windowDays, 7);
     assert.equal(report.failures.total, 2);
     assert.deepEqual(report.failures.byKind, { backup: 1, verify: 1 });
-    assert.deepEqual(report.failures.recent.map((f: { kind: string; error: string }) => [f.kind, f.error]), [['backup', 'backup went wrong'], ['verify', 'verify went wrong']]);
+    assert.deepEqual(
+      report.failures.recent.map((f: { kind: string; error: string }) => [f.kind, f.error]),
+      [
+        ['backup', 'backup went wrong'],
+        ['verify', 'verify went wrong'],
+      ],
+    );
 
     assert.deepEqual(report.verification.counts, { verified: 1, failed: 1, pending: 1, no_checksum: 0 });
     assert.equal(report.verification.lastVerifiedAt, new Date(now - DAY).toISOString());
-    assert.deepEqual(report.verification.lastFailure, { backupId: ids.oldest, filename: 'kanbu_backup_health-oldest.sql.gz', verifiedAt: new Date(now - DAY).toISOString(), error: 'checksum mismatch' });
+    assert.deepEqual(report.verification.lastFailure, {
+      backupId: ids.oldest,
+      filename: 'kanbu_backup_health-oldest.sql.gz',
+      verifiedAt: new Date(now - DAY).toISOString(),
+      error: 'checksum mismatch',
+    });
 
-    assert.deepEqual(report.alerts.map((a: { kind: string; subject: string; notified: boolean }) => [a.kind, a.subject, a.notified]), [['size_change', 'database', false]]);
+    assert.deepEqual(
+      report.alerts.map((a: { kind: string; subject: string; notified: boolean }) => [a.kind, a.subject, a.notified]),
+      [['size_change', 'database', false]],
+    );
   });
 
   it('GET /metrics: 401 without or with a wrong token; the metrics token and the admin key both work', async () => {

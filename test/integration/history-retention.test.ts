@@ -13,7 +13,11 @@ describe('job history retention (BACKUP_HISTORY_DAYS) after a prune', function (
   after(() => stack?.close());
 
   /** A finished (or still running) execution whose run ended `daysAgo` days ago. */
-  async function run(kind: 'backup' | 'verify' | 'restore' | 'notify', daysAgo: number, options: { status?: 'completed' | 'failed' | 'running'; details?: Record<string, unknown> } = {}) {
+  async function run(
+    kind: 'backup' | 'verify' | 'restore' | 'notify',
+    daysAgo: number,
+    options: { status?: 'completed' | 'failed' | 'running'; details?: Record<string, unknown> } = {},
+  ) {
     const execution = await stack.runtime.executions.create({ kind, trigger: 'api', queue: kind, details: options.details ?? null });
     const status = options.status ?? 'completed';
     if (status === 'completed') await stack.runtime.executions.markCompleted(execution.id);
@@ -41,7 +45,13 @@ describe('job history retention (BACKUP_HISTORY_DAYS) after a prune', function (
     const droppedRestore = await run('restore', 40, { details: { previousDatabase: null } });
     const backupRun = await run('backup', 40);
     const backup = await stack.runtime.backups.createRunning({
-      type: 'database', filename: 'kanbu_backup_history-test.sql.gz', compression: 'gzip', encrypted: false, storage: 'local', trigger: 'api', executionId: backupRun,
+      type: 'database',
+      filename: 'kanbu_backup_history-test.sql.gz',
+      compression: 'gzip',
+      encrypted: false,
+      storage: 'local',
+      trigger: 'api',
+      executionId: backupRun,
     });
     const oldDelivery = await delivery(31);
     const newDelivery = await delivery(29);

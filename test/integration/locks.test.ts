@@ -48,13 +48,18 @@ describe('Redis resource locks', () => {
     assert.ok(lock);
     let lowest = Infinity;
     // A renewal shows as the remaining TTL going up again; without renewal it only falls to expiry.
-    await waitFor(async () => {
-      const left = (await locks.remainingMs('r')) ?? -1;
-      assert.ok(left > 0, 'the lock expired although it was being renewed');
-      if (left > lowest + 200) return true;
-      lowest = Math.min(lowest, left);
-      return undefined;
-    }, 'a renewal', 20_000, 50);
+    await waitFor(
+      async () => {
+        const left = (await locks.remainingMs('r')) ?? -1;
+        assert.ok(left > 0, 'the lock expired although it was being renewed');
+        if (left > lowest + 200) return true;
+        lowest = Math.min(lowest, left);
+        return undefined;
+      },
+      'a renewal',
+      20_000,
+      50,
+    );
     await lock.release();
   });
 

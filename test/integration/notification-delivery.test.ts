@@ -53,7 +53,11 @@ describe('notification delivery through the notify queue', () => {
     assert.equal(execution.attempts, 3);
 
     const requests = receiver.requests.filter((r) => r.headers['x-kanbu-delivery'] === queued.deliveryId);
-    assert.deepEqual(requests.map((r) => r.status), [500, 500, 200], 'delivered (accepted) exactly once');
+    assert.deepEqual(
+      requests.map((r) => r.status),
+      [500, 500, 200],
+      'delivered (accepted) exactly once',
+    );
     assert.equal(new Set(requests.map((r) => r.headers['x-kanbu-signature'])).size, 1);
     assert.equal(new Set(requests.map((r) => JSON.stringify(r.body))).size, 1);
 
@@ -91,7 +95,10 @@ describe('notification delivery through the notify queue', () => {
     assert.equal((await queue.getJob(queued.executionId))?.attemptsMade, 1);
     assert.equal(receiver.on('/reject').length, 1);
     const attempts = await stack.runtime.deliveries.forDelivery(queued.deliveryId);
-    assert.deepEqual(attempts.map((a) => [a.status, a.responseCode, a.willRetry]), [['failed', 400, false]]);
+    assert.deepEqual(
+      attempts.map((a) => [a.status, a.responseCode, a.willRetry]),
+      [['failed', 400, false]],
+    );
     // A failed notification does not produce a notification about itself.
     const notifyRuns = await stack.runtime.executions.list({ page: 1, pageSize: 50, kind: 'notify' });
     assert.equal(notifyRuns.items.filter((e) => e.queuedAt > execution.queuedAt).length, 0);
@@ -120,10 +127,14 @@ describe('notification delivery through the notify queue', () => {
   it('a receiver that never answers is cut off after BACKUP_NOTIFY_TIMEOUT_SECONDS and retried', async () => {
     await useWebhook('/hang');
     const [queued] = await stack.runtime.notifications.publish(backupEvent('kanbu_backup_2026-01-04T00-00-00.sql.gz.enc'));
-    const [first] = await waitFor(async () => {
-      const rows = await stack.runtime.deliveries.forDelivery(queued.deliveryId);
-      return rows.length > 0 ? rows : undefined;
-    }, 'the first attempt to time out', 20_000);
+    const [first] = await waitFor(
+      async () => {
+        const rows = await stack.runtime.deliveries.forDelivery(queued.deliveryId);
+        return rows.length > 0 ? rows : undefined;
+      },
+      'the first attempt to time out',
+      20_000,
+    );
     assert.equal(first.status, 'failed');
     assert.equal(first.willRetry, true);
     assert.equal(first.error, 'no answer within 2 s');
@@ -141,6 +152,9 @@ describe('notification delivery through the notify queue', () => {
     const execution = await finishedExecution(queued.executionId);
     assert.equal(execution.status, 'completed');
     const attempts = await stack.runtime.deliveries.forDelivery(queued.deliveryId);
-    assert.deepEqual(attempts.map((a) => [a.status, a.error]), [['skipped', 'the webhook channel is no longer configured']]);
+    assert.deepEqual(
+      attempts.map((a) => [a.status, a.error]),
+      [['skipped', 'the webhook channel is no longer configured']],
+    );
   });
 });

@@ -28,7 +28,12 @@ describe('notification settings API', () => {
   });
 
   it('needs the admin key', async () => {
-    for (const [method, path] of [['GET', ''], ['PUT', ''], ['POST', '/test'], ['GET', '/deliveries']]) {
+    for (const [method, path] of [
+      ['GET', ''],
+      ['PUT', ''],
+      ['POST', '/test'],
+      ['GET', '/deliveries'],
+    ]) {
       assertError(await http(method, `${url()}${path}`, method === 'GET' ? {} : { body: {} }), 401, 'UNAUTHORIZED');
     }
   });
@@ -104,7 +109,10 @@ describe('notification settings API', () => {
       const before = await stack.runtime.notificationSettings.get();
       const res = await http('PUT', url(), { token: ADMIN_KEY, body });
       assertError(res, 400, 'VALIDATION_FAILED');
-      assert.ok(res.body.error.details.some((d: { field: string }) => d.field === field), res.text);
+      assert.ok(
+        res.body.error.details.some((d: { field: string }) => d.field === field),
+        res.text,
+      );
       assert.deepEqual(await stack.runtime.notificationSettings.get(), before);
     });
   }

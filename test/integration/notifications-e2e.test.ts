@@ -65,10 +65,14 @@ describe('notifications for real backups (backup worker → listener → notify 
     const accepted = await http('POST', `${stack.baseUrl}/api/backups`, { token: ADMIN_KEY, body: { type: 'database' } });
     assert.equal(accepted.status, 202, accepted.text);
     const queue = stack.runtime.queues.get('backup');
-    await waitFor(async () => {
-      const state = await (await queue.getJob(accepted.body.jobId))?.getState();
-      return state === 'completed' || state === 'failed' ? state : undefined;
-    }, 'the backup job to finish', 60_000);
+    await waitFor(
+      async () => {
+        const state = await (await queue.getJob(accepted.body.jobId))?.getState();
+        return state === 'completed' || state === 'failed' ? state : undefined;
+      },
+      'the backup job to finish',
+      60_000,
+    );
     return (await stack.runtime.executions.findById(accepted.body.executionId))!;
   }
 
@@ -84,7 +88,14 @@ describe('notifications for real backups (backup worker → listener → notify 
     assert.equal(completed.status, 200, 'the user guide receiver accepted the signature');
     assert.deepEqual(completed.body, {
       event: 'backup.completed',
-      backup: { type: 'database', filename: backup.filename, fileSize: backup.sizeBytes, isEncrypted: true, checksum: backup.checksum, durationMs: backup.durationMs },
+      backup: {
+        type: 'database',
+        filename: backup.filename,
+        fileSize: backup.sizeBytes,
+        isEncrypted: true,
+        checksum: backup.checksum,
+        durationMs: backup.durationMs,
+      },
       schedule: null,
       timestamp: completed.body.timestamp,
     });
@@ -97,7 +108,10 @@ describe('notifications for real backups (backup worker → listener → notify 
     assert.equal(completed.headers['content-type'], 'application/json');
 
     const log = await stack.runtime.deliveries.forDelivery(String(completed.headers['x-kanbu-delivery']));
-    assert.deepEqual(log.map((d) => [d.channel, d.status, d.responseCode, d.attempt]), [['webhook', 'delivered', 200, 1]]);
+    assert.deepEqual(
+      log.map((d) => [d.channel, d.status, d.responseCode, d.attempt]),
+      [['webhook', 'delivered', 200, 1]],
+    );
   });
 
   it('the same receiver rejects a tampered body or a signature made with another secret', async () => {
@@ -144,7 +158,10 @@ describe('notifications for real backups (backup worker → listener → notify 
   });
 
   it('the heartbeat URL is called once after the successful backup', async () => {
-    assert.deepEqual(receiver.on('/heartbeat').map((r) => [r.method, r.status]), [['GET', 200]]);
+    assert.deepEqual(
+      receiver.on('/heartbeat').map((r) => [r.method, r.status]),
+      [['GET', 200]],
+    );
   });
 
   it('a webhook receiver that hangs does not hold up backups', async () => {
@@ -158,10 +175,13 @@ describe('notifications for real backups (backup worker → listener → notify 
     receiver.release();
     await drainNotifyQueue(stack.runtime);
     const attempts = await stack.runtime.deliveries.forDelivery(held.deliveryId);
-    assert.deepEqual(attempts.map((a) => [a.status, a.responseCode]), [['delivered', 200]]);
+    assert.deepEqual(
+      attempts.map((a) => [a.status, a.responseCode]),
+      [['delivered', 200]],
+    );
   });
 
-  it('backup.failed carries pg_dump\'s reason, on the webhook and by e-mail', async () => {
+  it("backup.failed carries pg_dump's reason, on the webhook and by e-mail", async () => {
     await dropDatabase(source.name);
     const execution = await runBackup();
     assert.equal(execution.status, 'failed');

@@ -26,12 +26,20 @@ describe('many triggers at once, two worker processes on one queue', function ()
   it('runs one backup of the database at a time, loses none, and deduplicates triggers of one schedule slot', async () => {
     // A cron minute 30 minutes away from the half-way point between slots, so all triggers share one slot.
     const minute = new Date().getUTCMinutes();
-    const schedule = await http('POST', `${stack.baseUrl}/api/schedules`, { token: ADMIN_KEY, body: { name: 'hourly', type: 'database', cronExpression: `${minute} * * * *` } });
+    const schedule = await http('POST', `${stack.baseUrl}/api/schedules`, {
+      token: ADMIN_KEY,
+      body: { name: 'hourly', type: 'database', cronExpression: `${minute} * * * *` },
+    });
     assert.equal(schedule.status, 201, schedule.text);
 
-    const trigger = (scheduleId?: string) => http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body: { type: 'database', ...(scheduleId ? { scheduleId } : {}) } });
+    const trigger = (scheduleId?: string) =>
+      http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body: { type: 'database', ...(scheduleId ? { scheduleId } : {}) } });
     const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => trigger(i % 2 === 0 ? schedule.body.id : undefined)));
-    assert.deepEqual(responses.map((r) => r.status), Array(20).fill(202), responses.map((r) => r.text).join('\n'));
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      Array(20).fill(202),
+      responses.map((r) => r.text).join('\n'),
+    );
 
     const slotted = responses.filter((_, i) => i % 2 === 0).map((r) => r.body);
     assert.equal(new Set(slotted.map((b) => b.executionId)).size, 1, 'one execution for the slot');
@@ -41,10 +49,15 @@ describe('many triggers at once, two worker processes on one queue', function ()
     assert.equal(new Set(unslotted.map((b) => b.executionId)).size, 10, 'triggers without a schedule are separate backups');
     const executionIds = [slotted[0].executionId, ...unslotted.map((b) => b.executionId)];
 
-    const executions = await waitFor(async () => {
-      const rows = await Promise.all(executionIds.map((id) => stack.runtime.executions.findById(id)));
-      return rows.every(isFinished) ? rows : undefined;
-    }, `all 11 backups to finish\n${workers.map((w) => w.output()).join('\n')}`, 150_000, 250);
+    const executions = await waitFor(
+      async () => {
+        const rows = await Promise.all(executionIds.map((id) => stack.runtime.executions.findById(id)));
+        return rows.every(isFinished) ? rows : undefined;
+      },
+      `all 11 backups to finish\n${workers.map((w) => w.output()).join('\n')}`,
+      150_000,
+      250,
+    );
 
     for (const e of executions) {
       assert.equal(e.status, 'completed', `${e.id}: ${e.error}`);
@@ -54,7 +67,10 @@ describe('many triggers at once, two worker processes on one queue', function ()
       assert.equal(e.details?.waitingForLock ?? null, null);
     }
     assert.equal(executions[0].scheduleId, schedule.body.id);
-    assert.ok(executions.some((e) => e.details && 'waitingForLock' in e.details), 'some jobs had to wait for the lock');
+    assert.ok(
+      executions.some((e) => e.details && 'waitingForLock' in e.details),
+      'some jobs had to wait for the lock',
+    );
 
     // Each run is recorded by its backup row: reserved after taking the lock, completed before releasing it.
     const runs = await Promise.all(executions.map((e) => stack.runtime.backups.findById(e.backupId!)));
@@ -80,7 +96,10 @@ describe('BACKUP_SCHEDULER_MODE=both: one backup per schedule slot, whoever trig
 
   it('an external trigger for a slot the internal scheduler already backed up is recorded, but takes no second backup', async () => {
     const minute = new Date().getUTCMinutes();
-    const schedule = await http('POST', `${stack.baseUrl}/api/schedules`, { token: ADMIN_KEY, body: { name: 'hourly', type: 'database', cronExpression: `${minute} * * * *` } });
+    const schedule = await http('POST', `${stack.baseUrl}/api/schedules`, {
+      token: ADMIN_KEY,
+      body: { name: 'hourly', type: 'database', cronExpression: `${minute} * * * *` },
+    });
     assert.equal(schedule.status, 201, schedule.text);
     // What the job scheduler adds when the slot is due: a `schedule` job without an execution.
     await stack.runtime.queues.get('backup').add('backup.database', { type: 'database', trigger: 'schedule', scheduleId: schedule.body.id });
@@ -96,7 +115,10 @@ describe('BACKUP_SCHEDULER_MODE=both: one backup per schedule slot, whoever trig
     const external = await executionFinished(stack.runtime, trigger.body.executionId);
     assert.equal(external.status, 'completed');
     assert.equal(external.backupId, null);
-    assert.deepEqual({ skipped: external.details?.skipped, duplicateOf: external.details?.duplicateOf }, { skipped: 'slot_already_backed_up', duplicateOf: internal.id });
+    assert.deepEqual(
+      { skipped: external.details?.skipped, duplicateOf: external.details?.duplicateOf },
+      { skipped: 'slot_already_backed_up', duplicateOf: internal.id },
+    );
     assert.equal((await stack.runtime.backups.list({ page: 1, pageSize: 10, sort: 'createdAt', order: 'ASC' })).total, 1);
   });
 
@@ -104,7 +126,10 @@ describe('BACKUP_SCHEDULER_MODE=both: one backup per schedule slot, whoever trig
     const trigger = (body: unknown) => http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body });
     const unknown = await trigger({ type: 'database', scheduleId: '00000000-0000-4000-8000-000000000000' });
     assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'SCHEDULE_NOT_FOUND']);
-    const created = await http('POST', `${stack.baseUrl}/api/schedules`, { token: ADMIN_KEY, body: { name: 'off', type: 'database', cronExpression: '0 5 * * *', enabled: false } });
+    const created = await http('POST', `${stack.baseUrl}/api/schedules`, {
+      token: ADMIN_KEY,
+      body: { name: 'off', type: 'database', cronExpression: '0 5 * * *', enabled: false },
+    });
     const disabled = await trigger({ type: 'database', scheduleId: created.body.id });
     assert.deepEqual([disabled.status, disabled.body.error.code], [409, 'SCHEDULE_DISABLED']);
     await http('PATCH', `${stack.baseUrl}/api/schedules/${created.body.id}`, { token: ADMIN_KEY, body: { enabled: true } });

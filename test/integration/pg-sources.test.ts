@@ -23,7 +23,6 @@ const LABEL_QUERIES = [
 ];
 const SIZE_QUERY = 'psql -X -q -t -A -c SELECT pg_database_size(current_database())';
 
-
 /** Loads what a source produced into a new database and checks it equals the source database. */
 async function assertRestoresTo(source: { url: string }, stream: Readable) {
   const target = await createDatabase('kbt_docker_restored');
@@ -108,7 +107,10 @@ describe('docker mode (a fake docker CLI first on PATH)', () => {
   it('refuses to guess between two matching containers', async () => {
     await useFakeDocker({ ps: { 'label=com.docker.compose.service=postgres': ['a-postgres-1', 'b-postgres-1'] } });
     const err = await appErrorFrom(new PgDumpDockerSource({ pattern: 'postgres' }).open());
-    assert.match(err.message, /2 running containers match the label com.docker.compose.service=postgres \(a-postgres-1, b-postgres-1\); set POSTGRES_CONTAINER/);
+    assert.match(
+      err.message,
+      /2 running containers match the label com.docker.compose.service=postgres \(a-postgres-1, b-postgres-1\); set POSTGRES_CONTAINER/,
+    );
   });
 
   it('names everything it tried when no container is found', async () => {
@@ -119,7 +121,7 @@ describe('docker mode (a fake docker CLI first on PATH)', () => {
       err.message,
       'Docker mode: PostgreSQL container not found. Tried: POSTGRES_CONTAINER (not set); label kanbu.backup.postgres=true (no running container); ' +
         'label com.docker.compose.service=postgres (no running container); name pattern "nothing-matches" (POSTGRES_CONTAINER_PATTERN; no running container). ' +
-        'Set POSTGRES_CONTAINER to the container\'s name',
+        "Set POSTGRES_CONTAINER to the container's name",
     );
   });
 
@@ -139,7 +141,10 @@ describe('docker mode (a fake docker CLI first on PATH)', () => {
 
     await useFakeDocker({});
     const neither = await appErrorFrom(new PgDumpAutoSource(unreachable, new PgDumpDockerSource({ pattern: 'postgres', conn })).open());
-    assert.match(neither.message, /^BACKUP_PG_MODE=auto found no database to back up: DATABASE_URL \(127.0.0.1:1\) is not reachable: .*ECONNREFUSED.*, and docker mode failed: PostgreSQL container not found/);
+    assert.match(
+      neither.message,
+      /^BACKUP_PG_MODE=auto found no database to back up: DATABASE_URL \(127.0.0.1:1\) is not reachable: .*ECONNREFUSED.*, and docker mode failed: PostgreSQL container not found/,
+    );
     assert.equal(neither.retryable, true, 'an unreachable server may come back');
   });
 });

@@ -18,12 +18,16 @@ const REPLICA = 's3:offsite';
 
 async function readThrough(source: Readable, ...transforms: Duplex[]): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  await pipeline([source, ...transforms, new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      done();
-    },
-  })]);
+  await pipeline([
+    source,
+    ...transforms,
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+    }),
+  ]);
   return Buffer.concat(chunks);
 }
 
@@ -60,10 +64,14 @@ describe('replicated backups through the API (local primary, S3 replica on 127.0
   async function runBackup(): Promise<string> {
     const res = await http('POST', `${stack.baseUrl}/api/backups`, { token: ADMIN_KEY, body: { type: 'database' } });
     assert.equal(res.status, 202, res.text);
-    const execution = await waitFor(async () => {
-      const e = await stack.runtime.executions.findById(res.body.executionId);
-      return e && ['completed', 'failed'].includes(e.status) ? e : undefined;
-    }, 'the backup to finish', 60_000);
+    const execution = await waitFor(
+      async () => {
+        const e = await stack.runtime.executions.findById(res.body.executionId);
+        return e && ['completed', 'failed'].includes(e.status) ? e : undefined;
+      },
+      'the backup to finish',
+      60_000,
+    );
     assert.equal(execution.status, 'completed', execution.error ?? '');
     return execution.backupId!;
   }
@@ -76,10 +84,13 @@ describe('replicated backups through the API (local primary, S3 replica on 127.0
       assert.equal(backup.storage, 'local');
       const local = await readFile(localPath(backup.filename));
       assert.equal(local.length, backup.sizeBytes);
-      assert.deepEqual(backup.copies.map((c: { target: string; isPrimary: boolean; status: string; sizeBytes: number }) => [c.target, c.isPrimary, c.status, c.sizeBytes]), [
-        ['local', true, 'completed', local.length],
-        [REPLICA, false, 'completed', local.length],
-      ]);
+      assert.deepEqual(
+        backup.copies.map((c: { target: string; isPrimary: boolean; status: string; sizeBytes: number }) => [c.target, c.isPrimary, c.status, c.sizeBytes]),
+        [
+          ['local', true, 'completed', local.length],
+          [REPLICA, false, 'completed', local.length],
+        ],
+      );
       const replica = await s3Object(backup.filename);
       assert.deepEqual(replica.bytes, local, 'the same bytes on both targets');
       assert.equal(replica.sha256, backup.checksum);
@@ -111,7 +122,13 @@ describe('replicated backups through the API (local primary, S3 replica on 127.0
     assert.equal(res.headers.get('x-backup-skipped-copies'), 'local=missing');
     const downloaded = Buffer.from(await res.arrayBuffer());
     assert.deepEqual(downloaded, (await s3Object(backup.filename)).bytes);
-    assert.deepEqual((await backupById(backup.id)).copies.map((c: { target: string; status: string }) => [c.target, c.status]), [['local', 'missing'], [REPLICA, 'completed']]);
+    assert.deepEqual(
+      (await backupById(backup.id)).copies.map((c: { target: string; status: string }) => [c.target, c.status]),
+      [
+        ['local', 'missing'],
+        [REPLICA, 'completed'],
+      ],
+    );
 
     // Restore through the reader (as restore jobs do): verified copy → decrypt → gunzip → psql.
     const opened = await stack.runtime.reader.open((await stack.runtime.backups.findByIdWithCopies(backup.id))!, { verify: true });
@@ -164,7 +181,13 @@ describe('replicated backups through the API (local primary, S3 replica on 127.0
       const byTarget = Object.fromEntries(res.body.error.details.copies.map((c: { target: string; status: string }) => [c.target, c.status]));
       assert.deepEqual(byTarget, { local: 'deleted', [REPLICA]: 'delete_failed' });
       const kept = await backupById(ids[0]);
-      assert.deepEqual(kept.copies.map((c: { target: string; status: string }) => [c.target, c.status]), [['local', 'deleted'], [REPLICA, 'delete_failed']]);
+      assert.deepEqual(
+        kept.copies.map((c: { target: string; status: string }) => [c.target, c.status]),
+        [
+          ['local', 'deleted'],
+          [REPLICA, 'delete_failed'],
+        ],
+      );
       assert.match(kept.copies[1].error, /ECONNREFUSED/);
     } finally {
       await server.start();

@@ -19,16 +19,18 @@ import { pseudoRandomBytes } from '../helpers/streams';
 const MiB = 1024 * 1024;
 
 /** Incompressible "dump" of `sizeMiB`: 14 MiB is three 5 MiB parts on S3, 40 MiB more than the SDK buffers for one upload. */
-const dumpSource = (sizeMiB: number): SourceFactory => () => ({
-  type: 'database',
-  extension: 'sql',
-  async open() {
-    const data = pseudoRandomBytes(sizeMiB * MiB, 21);
-    const pieces = [];
-    for (let i = 0; i < data.length; i += 256 * 1024) pieces.push(data.subarray(i, i + 256 * 1024));
-    return { stream: Readable.from(pieces), estimatedBytes: data.length, facts: {} };
-  },
-});
+const dumpSource =
+  (sizeMiB: number): SourceFactory =>
+  () => ({
+    type: 'database',
+    extension: 'sql',
+    async open() {
+      const data = pseudoRandomBytes(sizeMiB * MiB, 21);
+      const pieces = [];
+      for (let i = 0; i < data.length; i += 256 * 1024) pieces.push(data.subarray(i, i + 256 * 1024));
+      return { stream: Readable.from(pieces), estimatedBytes: data.length, facts: {} };
+    },
+  });
 
 describe('replication: one pass to several targets (catalog, local directory, S3 server on 127.0.0.1)', function () {
   this.timeout(90_000);
@@ -51,19 +53,36 @@ describe('replication: one pass to several targets (catalog, local directory, S3
   afterEach(() => rm(localDir, { recursive: true, force: true }));
 
   const local = () => new LocalStorage('local', localDir);
-  const s3 = (name: string) => new S3Storage(name, {
-    bucket: server.bucket, region: 'us-east-1', endpoint: server.endpoint, prefix, forcePathStyle: true,
-    partSizeBytes: 5 * MiB, credentials: { accessKeyId: S3_ACCESS_KEY, secretAccessKey: S3_SECRET_KEY },
-  });
+  const s3 = (name: string) =>
+    new S3Storage(name, {
+      bucket: server.bucket,
+      region: 'us-east-1',
+      endpoint: server.endpoint,
+      prefix,
+      forcePathStyle: true,
+      partSizeBytes: 5 * MiB,
+      credentials: { accessKeyId: S3_ACCESS_KEY, secretAccessKey: S3_SECRET_KEY },
+    });
 
   function backup(primary: StorageBackend, replicas: StorageBackend[], requireAllCopies = false, sizeMiB = 14) {
     return createBackup(
       {
-        backups: stack.runtime.backups, copies: stack.runtime.copies, storage: primary, replicas, requireAllCopies,
-        sources: dumpSource(sizeMiB), keys: KeyRing.fromConfig('replication test key'), compression: 'gzip', compressionLevel: 1, logger: createLogger('Backup'),
+        backups: stack.runtime.backups,
+        copies: stack.runtime.copies,
+        storage: primary,
+        replicas,
+        requireAllCopies,
+        sources: dumpSource(sizeMiB),
+        keys: KeyRing.fromConfig('replication test key'),
+        compression: 'gzip',
+        compressionLevel: 1,
+        logger: createLogger('Backup'),
       },
       { type: 'database', trigger: 'api' },
-    ).then((b) => b, (err: Error) => err);
+    ).then(
+      (b) => b,
+      (err: Error) => err,
+    );
   }
 
   async function latestBackup() {
@@ -71,7 +90,8 @@ describe('replication: one pass to several targets (catalog, local directory, S3
     return (await stack.runtime.backups.findByIdWithCopies(page.items[0].id))!;
   }
 
-  const copies = async () => (await latestBackup()).copies!.map((c) => ({ target: c.target, primary: c.isPrimary, status: c.status, size: c.sizeBytes, error: c.error }));
+  const copies = async () =>
+    (await latestBackup()).copies!.map((c) => ({ target: c.target, primary: c.isPrimary, status: c.status, size: c.sizeBytes, error: c.error }));
 
   function killServerAtPart(partNumber: number) {
     server.onRequest = (request) => {
@@ -151,7 +171,13 @@ describe('replication: one pass to several targets (catalog, local directory, S3
     assert.match(result.message, /The copy to s3:us failed and BACKUP_REQUIRE_ALL_COPIES is on/);
     assert.equal((await latestBackup()).status, 'failed');
     assert.deepEqual(await readdir(localDir), []);
-    assert.deepEqual((await copies()).map((c) => [c.target, c.status]), [['local', 'failed'], ['s3:us', 'failed']]);
+    assert.deepEqual(
+      (await copies()).map((c) => [c.target, c.status]),
+      [
+        ['local', 'failed'],
+        ['s3:us', 'failed'],
+      ],
+    );
     await server.start();
   });
 });

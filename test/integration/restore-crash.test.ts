@@ -9,7 +9,10 @@ import { waitFor } from '../helpers/wait';
 
 async function databasesLike(prefix: string): Promise<{ name: string; allow: boolean }[]> {
   return withPg(databaseUrl('postgres'), async (c) =>
-    (await c.query(`SELECT datname, datallowconn FROM pg_database WHERE datname LIKE $1 ORDER BY 1`, [`${prefix}%`])).rows.map((r) => ({ name: r.datname, allow: r.datallowconn })),
+    (await c.query(`SELECT datname, datallowconn FROM pg_database WHERE datname LIKE $1 ORDER BY 1`, [`${prefix}%`])).rows.map((r) => ({
+      name: r.datname,
+      allow: r.datallowconn,
+    })),
   );
 }
 
@@ -22,7 +25,16 @@ describe('a restore whose worker is killed mid-load', function () {
   before(async () => {
     // Big enough that loading takes a few seconds, so the kill lands mid-load.
     source = await createKanbuDatabase(150_000);
-    stack = await startStack({ env: { DATABASE_URL: source.url, BACKUP_JOB_LOCK_SECONDS: '2', BACKUP_LOCK_TTL_SECONDS: '3', BACKUP_LOCK_RETRY_SECONDS: '1', WORKER_QUEUES: 'backup,restore', LOG_LEVEL: 'info' } });
+    stack = await startStack({
+      env: {
+        DATABASE_URL: source.url,
+        BACKUP_JOB_LOCK_SECONDS: '2',
+        BACKUP_LOCK_TTL_SECONDS: '3',
+        BACKUP_LOCK_RETRY_SECONDS: '1',
+        WORKER_QUEUES: 'backup,restore',
+        LOG_LEVEL: 'info',
+      },
+    });
   });
   after(async () => {
     await worker?.stop('SIGKILL');
@@ -37,11 +49,16 @@ describe('a restore whose worker is killed mid-load', function () {
 
     const executionId = await requestRestore(stack, backup.id, {});
     const seen: string[] = [];
-    await waitFor(async () => {
-      const job = await http('GET', `${stack.baseUrl}/api/jobs/${executionId}`, { token: ADMIN_KEY });
-      seen.push(`${job.body?.state}:${JSON.stringify(job.body?.progress)}`);
-      return job.body?.progress?.stage === 'loading' ? true : undefined;
-    }, `the restore to be loading (seen ${[...new Set(seen)].join(' ')})\n${worker.output()}`, 120_000, 20);
+    await waitFor(
+      async () => {
+        const job = await http('GET', `${stack.baseUrl}/api/jobs/${executionId}`, { token: ADMIN_KEY });
+        seen.push(`${job.body?.state}:${JSON.stringify(job.body?.progress)}`);
+        return job.body?.progress?.stage === 'loading' ? true : undefined;
+      },
+      `the restore to be loading (seen ${[...new Set(seen)].join(' ')})\n${worker.output()}`,
+      120_000,
+      20,
+    );
     await new Promise((r) => setTimeout(r, 500));
     await worker.stop('SIGKILL');
 

@@ -30,7 +30,12 @@ describe('restore in docker mode (a fake docker CLI first on PATH)', function ()
     process.env.PATH = `${fake.dir}:${originalPath}`;
     stack = await startStack({
       // Trust auth on the test server accepts any password: this one only proves where it travels.
-      env: { BACKUP_PG_MODE: 'docker', POSTGRES_CONTAINER: 'kanbu-postgres', DATABASE_URL: withPassword(source.url), BACKUP_ENCRYPTION_KEY: 'docker restore key' },
+      env: {
+        BACKUP_PG_MODE: 'docker',
+        POSTGRES_CONTAINER: 'kanbu-postgres',
+        DATABASE_URL: withPassword(source.url),
+        BACKUP_ENCRYPTION_KEY: 'docker restore key',
+      },
       workerQueues: ['backup', 'restore'],
     });
   });
@@ -49,10 +54,20 @@ describe('restore in docker mode (a fake docker CLI first on PATH)', function ()
     assert.equal(await tableChecksum(source.url, 'tasks'), atBackup);
 
     const calls = await fake.calls();
-    assert.ok(calls.some((c) => /^exec -i -e PGUSER -e PGDATABASE -e PGAPPNAME -e PGPASSWORD kanbu-postgres psql /.test(c)), calls.join('\n'));
+    assert.ok(
+      calls.some((c) => /^exec -i -e PGUSER -e PGDATABASE -e PGAPPNAME -e PGPASSWORD kanbu-postgres psql /.test(c)),
+      calls.join('\n'),
+    );
     assert.ok(calls.some((c) => c.startsWith('exec -e PGUSER -e PGDATABASE -e PGAPPNAME -e PGPASSWORD kanbu-postgres pg_dump ')));
-    assert.equal(calls.some((c) => c.includes(PASSWORD)), false, 'no argv holds the password');
-    assert.ok((await fake.execEnvs()).every((env) => env.includes(`PGPASSWORD=${PASSWORD}`)), 'every exec got it through the environment');
+    assert.equal(
+      calls.some((c) => c.includes(PASSWORD)),
+      false,
+      'no argv holds the password',
+    );
+    assert.ok(
+      (await fake.execEnvs()).every((env) => env.includes(`PGPASSWORD=${PASSWORD}`)),
+      'every exec got it through the environment',
+    );
   });
 });
 

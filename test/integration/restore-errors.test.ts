@@ -6,7 +6,7 @@ import { http } from '../helpers/http';
 import { createKanbuDatabase, tableChecksum } from '../helpers/kanbu-fixture';
 import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
 
-describe('restore errors use the user guide\'s words', function () {
+describe("restore errors use the user guide's words", function () {
   this.timeout(120_000);
   let stack: TestStack;
   let source: { name: string; url: string };
@@ -39,7 +39,14 @@ describe('restore errors use the user guide\'s words', function () {
   });
 
   it('"Encryption key not set" when the backup is encrypted and no key is configured', async () => {
-    const seeded = await stack.runtime.backups.createRunning({ type: 'database', filename: 'kanbu_backup_2026-01-01T00-00-00.sql.gz.enc', compression: 'gzip', encrypted: true, storage: 'local', trigger: 'api' });
+    const seeded = await stack.runtime.backups.createRunning({
+      type: 'database',
+      filename: 'kanbu_backup_2026-01-01T00-00-00.sql.gz.enc',
+      compression: 'gzip',
+      encrypted: true,
+      storage: 'local',
+      trigger: 'api',
+    });
     await stack.runtime.backups.markCompleted(seeded.id, { status: 'completed', sizeBytes: 1, sourceBytes: 1, checksum: 'a'.repeat(64), durationMs: 1 });
     const res = await http('POST', `${stack.baseUrl}/api/backups/${seeded.id}/restore`, { token: ADMIN_KEY, body: {} });
     assert.equal(res.status, 409);

@@ -9,7 +9,9 @@ import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
 
 /** The tree as a source backup must hold it: without the excluded paths (and what lies below them) and the FIFO. */
 function expected(snapshot: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(snapshot).filter(([path]) => path !== 'a-fifo' && !EXCLUDED_PATHS.some((x) => path === x || path.startsWith(`${x}/`))));
+  return Object.fromEntries(
+    Object.entries(snapshot).filter(([path]) => path !== 'a-fifo' && !EXCLUDED_PATHS.some((x) => path === x || path.startsWith(`${x}/`))),
+  );
 }
 
 describe('restore of a source-code backup into a directory', function () {

@@ -18,7 +18,9 @@ async function checksums(url: string): Promise<Record<string, string>> {
 }
 
 async function databases(prefix: string): Promise<string[]> {
-  return withPg(databaseUrl('postgres'), async (c) => (await c.query(`SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY 1`, [`${prefix}%`])).rows.map((r) => r.datname));
+  return withPg(databaseUrl('postgres'), async (c) =>
+    (await c.query(`SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY 1`, [`${prefix}%`])).rows.map((r) => r.datname),
+  );
 }
 
 async function flipByte(path: string, offset: number): Promise<void> {
@@ -179,7 +181,10 @@ describe('restore (real PostgreSQL)', function () {
     });
 
     it('validates the restore options', async () => {
-      const res = await http('POST', `${stack.baseUrl}/api/backups/${backupId}/restore`, { token: ADMIN_KEY, body: { targetDatabase: 'x"; DROP DATABASE kanbu; --' } });
+      const res = await http('POST', `${stack.baseUrl}/api/backups/${backupId}/restore`, {
+        token: ADMIN_KEY,
+        body: { targetDatabase: 'x"; DROP DATABASE kanbu; --' },
+      });
       assert.equal(res.status, 400);
       assert.equal(res.body.error.code, 'VALIDATION_FAILED');
     });

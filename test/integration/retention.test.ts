@@ -19,10 +19,19 @@ describe('retention after each backup, its preview, and protecting backups', fun
   const api = (method: string, path: string, body?: unknown) => http(method, `${stack.baseUrl}${path}`, { token: ADMIN_KEY, body });
 
   /** A catalog row (with its file, unless failed without leftovers) created `daysAgo` days ago. */
-  async function seed(name: string, daysAgo: number, options: { status?: BackupStatus; scheduleId?: string | null; file?: boolean; protectedUntil?: Date } = {}) {
+  async function seed(
+    name: string,
+    daysAgo: number,
+    options: { status?: BackupStatus; scheduleId?: string | null; file?: boolean; protectedUntil?: Date } = {},
+  ) {
     const filename = `kanbu_backup_seed-${name}.sql.gz`;
     const backup = await stack.runtime.backups.createRunning({
-      type: 'database', filename, compression: 'gzip', encrypted: false, storage: 'local', trigger: 'schedule',
+      type: 'database',
+      filename,
+      compression: 'gzip',
+      encrypted: false,
+      storage: 'local',
+      trigger: 'schedule',
       scheduleId: options.scheduleId === undefined ? scheduleId : options.scheduleId,
       protectedUntil: options.protectedUntil ?? null,
     });
@@ -36,10 +45,14 @@ describe('retention after each backup, its preview, and protecting backups', fun
   }
 
   async function waitForPrune(scheduleFilter: string | null, after: Date) {
-    return waitFor(async () => {
-      const page = await stack.runtime.executions.list({ page: 1, pageSize: 20, kind: 'prune' });
-      return page.items.find((e) => e.scheduleId === scheduleFilter && e.queuedAt >= after && isFinished(e));
-    }, 'the prune job', 60_000);
+    return waitFor(
+      async () => {
+        const page = await stack.runtime.executions.list({ page: 1, pageSize: 20, kind: 'prune' });
+        return page.items.find((e) => e.scheduleId === scheduleFilter && e.queuedAt >= after && isFinished(e));
+      },
+      'the prune job',
+      60_000,
+    );
   }
 
   const files = async () => (await readdir(stack.backupDir)).sort();
@@ -97,7 +110,10 @@ describe('retention after each backup, its preview, and protecting backups', fun
     assert.equal(deleted[ids.expired].reason, 'expired');
     assert.equal(deleted[ids['failed-old']].reason, 'failed');
     const kept = byId(res.body.keep);
-    assert.deepEqual(kept[ids.recent].reasons.map((r: { rule: string }) => r.rule), ['newest', 'retention']);
+    assert.deepEqual(
+      kept[ids.recent].reasons.map((r: { rule: string }) => r.rule),
+      ['newest', 'retention'],
+    );
     assert.deepEqual(kept[ids.protected].reasons, [{ rule: 'protected' }]);
     assert.equal(kept[ids['pre-restore']].reasons[0].rule, 'protected_until');
     assert.equal(res.body.clean[0].id, ids['failed-recent']);
@@ -122,15 +138,19 @@ describe('retention after each backup, its preview, and protecting backups', fun
 
     const newest = (await stack.runtime.executions.findById(trigger.body.executionId))!;
     const newestFile = (await stack.runtime.backups.findById(newest.backupId!))!.filename;
-    assert.deepEqual(await files(), [
-      '.partial-live00-kanbu_backup_y.sql.gz',
-      newestFile,
-      'kanbu_backup_seed-pre-restore.sql.gz',
-      'kanbu_backup_seed-protected.sql.gz',
-      'kanbu_backup_seed-recent.sql.gz',
-      'kanbu_backup_seed-unscheduled-old.sql.gz',
-      'kanbu_backup_seed-unscheduled-recent.sql.gz',
-    ].sort(), 'expired and failed files, and the stale partial write, are gone; the live write is untouched');
+    assert.deepEqual(
+      await files(),
+      [
+        '.partial-live00-kanbu_backup_y.sql.gz',
+        newestFile,
+        'kanbu_backup_seed-pre-restore.sql.gz',
+        'kanbu_backup_seed-protected.sql.gz',
+        'kanbu_backup_seed-recent.sql.gz',
+        'kanbu_backup_seed-unscheduled-old.sql.gz',
+        'kanbu_backup_seed-unscheduled-recent.sql.gz',
+      ].sort(),
+      'expired and failed files, and the stale partial write, are gone; the live write is untouched',
+    );
   });
 
   it('backups without a schedule follow BACKUP_RETENTION_DAYS', async () => {
@@ -142,7 +162,7 @@ describe('retention after each backup, its preview, and protecting backups', fun
     assert.equal(prune.status, 'completed', prune.error ?? '');
     assert.equal(await exists('unscheduled-old'), false, '100 days > 60');
     assert.equal(await exists('unscheduled-recent'), true);
-    assert.equal(await exists('protected'), true, 'the schedule\'s backups are not touched by the default policy');
+    assert.equal(await exists('protected'), true, "the schedule's backups are not touched by the default policy");
   });
 });
 
@@ -168,10 +188,14 @@ describe('retention with a replica', function () {
     const started = new Date(Date.now() - 1000);
     const accepted = await http('POST', `${stack.baseUrl}/api/backups`, { token: ADMIN_KEY, body: { type: 'database' } });
     assert.equal(accepted.status, 202);
-    const prune = await waitFor(async () => {
-      const page = await stack.runtime.executions.list({ page: 1, pageSize: 20, kind: 'prune' });
-      return page.items.find((e) => e.queuedAt >= started && isFinished(e));
-    }, 'the prune job', 60_000);
+    const prune = await waitFor(
+      async () => {
+        const page = await stack.runtime.executions.list({ page: 1, pageSize: 20, kind: 'prune' });
+        return page.items.find((e) => e.queuedAt >= started && isFinished(e));
+      },
+      'the prune job',
+      60_000,
+    );
     assert.equal(prune.status, 'completed', prune.error ?? '');
     return (await stack.runtime.executions.findById(accepted.body.executionId))!.backupId!;
   }

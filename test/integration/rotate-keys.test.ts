@@ -41,7 +41,14 @@ describe('kanbu-backup rotate-keys on every copy (local primary, S3 replica on 1
     const s3 = server.env('s3');
     prefix = s3.BACKUP_S3_PREFIX;
     stack = await startStack({
-      env: { ...s3, DATABASE_URL: kanbu.url, BACKUP_ENCRYPTION_KEY: OLD_KEY, BACKUP_REPLICAS: 's3', BACKUP_S3_SSE: 'AES256', BACKUP_S3_STORAGE_CLASS: 'STANDARD_IA' },
+      env: {
+        ...s3,
+        DATABASE_URL: kanbu.url,
+        BACKUP_ENCRYPTION_KEY: OLD_KEY,
+        BACKUP_REPLICAS: 's3',
+        BACKUP_S3_SSE: 'AES256',
+        BACKUP_S3_STORAGE_CLASS: 'STANDARD_IA',
+      },
     });
     rotateEnv = { ...stack.env, BACKUP_ENCRYPTION_KEY: NEW_KEY, BACKUP_ENCRYPTION_OLD_KEYS: OLD_KEY };
     const run = exited(await runCli(['backup', 'database'], stack.env), 0);
@@ -59,10 +66,19 @@ describe('kanbu-backup rotate-keys on every copy (local primary, S3 replica on 1
     return Buffer.from(await result.Body!.transformToByteArray());
   };
   const s3Head = () => server.client.send(new HeadObjectCommand({ Bucket: server.bucket, Key: `${prefix}/${filename}` }));
-  const s3Names = async () => ((await server.client.send(new ListObjectsV2Command({ Bucket: server.bucket, Prefix: `${prefix}/` }))).Contents ?? []).map((o) => o.Key!.slice(prefix.length + 1));
+  const s3Names = async () =>
+    ((await server.client.send(new ListObjectsV2Command({ Bucket: server.bucket, Prefix: `${prefix}/` }))).Contents ?? []).map((o) =>
+      o.Key!.slice(prefix.length + 1),
+    );
   const catalog = async () => {
     const b = (await stack.runtime.backups.findByIdWithCopies(backupId))!;
-    return { keyId: b.encryptionKeyId, format: b.encryptionFormat, sizeBytes: b.sizeBytes, checksum: b.checksum, copies: b.copies!.map((c) => [c.target, c.status, c.sizeBytes]) };
+    return {
+      keyId: b.encryptionKeyId,
+      format: b.encryptionFormat,
+      sizeBytes: b.sizeBytes,
+      checksum: b.checksum,
+      copies: b.copies!.map((c) => [c.target, c.status, c.sizeBytes]),
+    };
   };
   /** The server-side copy of a staged re-encryption over the replica's final key. */
   const isReplaceOfReplica = (r: S3Request) =>
@@ -71,7 +87,13 @@ describe('kanbu-backup rotate-keys on every copy (local primary, S3 replica on 1
   it('a replace that fails on the S3 replica leaves the backup wholly under the old key: catalog, bytes and both copies', async () => {
     const before = await catalog();
     assert.equal(before.keyId, OLD_ID);
-    assert.deepEqual(before.copies.map(([target, status]) => [target, status]), [['local', 'completed'], ['s3', 'completed']]);
+    assert.deepEqual(
+      before.copies.map(([target, status]) => [target, status]),
+      [
+        ['local', 'completed'],
+        ['s3', 'completed'],
+      ],
+    );
     const [localBefore, s3Before] = await Promise.all([localBytes(), s3Bytes()]);
     let refused = 0;
     server.onRequest = (r) => (isReplaceOfReplica(r) ? (refused++, { status: 403, code: 'AccessDenied' }) : undefined);
@@ -113,7 +135,10 @@ describe('kanbu-backup rotate-keys on every copy (local primary, S3 replica on 1
     assert.equal(after.checksum, before.checksum, 'the compressed bytes are the same');
     const [local, replica, head] = await Promise.all([localBytes(), s3Bytes(), s3Head()]);
     assert.equal(after.sizeBytes, (await stat(join(stack.backupDir, filename))).size);
-    assert.deepEqual(after.copies, [['local', 'completed', local.length], ['s3', 'completed', replica.length]]);
+    assert.deepEqual(after.copies, [
+      ['local', 'completed', local.length],
+      ['s3', 'completed', replica.length],
+    ]);
     assert.equal(head.ContentLength, replica.length);
     for (const bytes of [local, replica]) {
       assert.equal(bytes.subarray(30, 38).toString('hex'), NEW_ID, 'the header names the new key');

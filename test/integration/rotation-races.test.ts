@@ -37,14 +37,20 @@ describe('key rotation and deletion of the same backup (real catalog row locks, 
 
   it('a backup deleted while it is being re-encrypted stays deleted: nothing is brought back, nothing is left', async () => {
     const backup = await takeBackup(stack);
-    const outcomes = await rotateKeys(depsWith(async (id) => {
-      const row = (await stack.runtime.backups.findById(id)) as Backup;
-      assert.equal((await deleteBackupEverywhere(deleteDeps(), row)).deleted, true);
-    }));
+    const outcomes = await rotateKeys(
+      depsWith(async (id) => {
+        const row = (await stack.runtime.backups.findById(id)) as Backup;
+        assert.equal((await deleteBackupEverywhere(deleteDeps(), row)).deleted, true);
+      }),
+    );
     const mine = outcomes.find((o) => o.backupId === backup.id);
     assert.equal(mine?.status, 'deleted');
     assert.equal(await stack.runtime.backups.findById(backup.id), null);
-    assert.deepEqual((await readdir(stack.backupDir)).filter((f) => f.startsWith(backup.filename)), [], 'neither the original nor the staged copy');
+    assert.deepEqual(
+      (await readdir(stack.backupDir)).filter((f) => f.startsWith(backup.filename)),
+      [],
+      'neither the original nor the staged copy',
+    );
   });
 
   it('a delete that starts while a replace runs waits for it, then deletes the re-encrypted copies', async () => {
@@ -57,7 +63,7 @@ describe('key rotation and deletion of the same backup (real catalog row locks, 
       realReplace(id, async () => {
         // The rotation holds the row lock now: a delete must wait for it to commit.
         const row = (await stack.runtime.backups.findById(id)) as Backup;
-        deletion = deleteBackupEverywhere(deleteDeps(), row).then((r) => (deletedEarly = true, r));
+        deletion = deleteBackupEverywhere(deleteDeps(), row).then((r) => ((deletedEarly = true), r));
         await new Promise((r) => setTimeout(r, 500));
         assert.equal(deletedEarly, false, 'the delete waited for the row lock');
         return replace();
@@ -67,7 +73,10 @@ describe('key rotation and deletion of the same backup (real catalog row locks, 
     assert.ok(deletion);
     await deletion;
     assert.equal(await stack.runtime.backups.findById(backup.id), null);
-    assert.deepEqual((await readdir(stack.backupDir)).filter((f) => f.startsWith(backup.filename)), []);
+    assert.deepEqual(
+      (await readdir(stack.backupDir)).filter((f) => f.startsWith(backup.filename)),
+      [],
+    );
   });
 
   it('rotates normally when nothing interferes (the new key id is recorded)', async () => {

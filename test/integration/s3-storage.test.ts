@@ -40,8 +40,14 @@ describe('S3 storage (real S3-protocol server on 127.0.0.1, real AWS SDK over HT
 
   function storage(extra: Partial<S3Settings> = {}, tuning?: CopyTuning): S3Storage {
     const settings: S3Settings = {
-      bucket: server.bucket, region: 'us-east-1', endpoint: server.endpoint, prefix, forcePathStyle: true,
-      partSizeBytes: 5 * MiB, credentials: { accessKeyId: S3_ACCESS_KEY, secretAccessKey: S3_SECRET_KEY }, ...extra,
+      bucket: server.bucket,
+      region: 'us-east-1',
+      endpoint: server.endpoint,
+      prefix,
+      forcePathStyle: true,
+      partSizeBytes: 5 * MiB,
+      credentials: { accessKeyId: S3_ACCESS_KEY, secretAccessKey: S3_SECRET_KEY },
+      ...extra,
     };
     return new S3Storage('s3', settings, tuning);
   }
@@ -92,7 +98,10 @@ describe('S3 storage (real S3-protocol server on 127.0.0.1, real AWS SDK over HT
     assert.equal(stat?.sizeBytes, data.length);
     assert.equal(stat?.sha256, sha256(data));
     const listed = await s3.list();
-    assert.deepEqual(listed.map((o) => [o.name, o.sizeBytes]), [['kanbu_backup_big.sql.gz.enc', data.length]]);
+    assert.deepEqual(
+      listed.map((o) => [o.name, o.sizeBytes]),
+      [['kanbu_backup_big.sql.gz.enc', data.length]],
+    );
     assert.ok(listed[0].modifiedAt instanceof Date && !Number.isNaN(listed[0].modifiedAt.getTime()));
     assert.deepEqual(await s3.usage(), { usedBytes: data.length, objectCount: 1 });
 
@@ -130,7 +139,10 @@ describe('S3 storage (real S3-protocol server on 127.0.0.1, real AWS SDK over HT
     const requestsBefore = server.requests.length;
     assert.equal(await writeAndCommit(await s3.createWriter('ranged.sql.gz'), data, sha256(data)), null);
     const rangeCopies = server.requests.slice(requestsBefore).filter((r) => r.headers['x-amz-copy-source-range']);
-    assert.deepEqual(rangeCopies.map((r) => r.headers['x-amz-copy-source-range']), ['bytes=0-5242879', 'bytes=5242880-10485759', 'bytes=10485760-11534335']);
+    assert.deepEqual(
+      rangeCopies.map((r) => r.headers['x-amz-copy-source-range']),
+      ['bytes=0-5242879', 'bytes=5242880-10485759', 'bytes=10485760-11534335'],
+    );
     assert.equal(sha256(await buffer(await s3.openRead('ranged.sql.gz'))), sha256(data));
     assert.equal((await s3.stat('ranged.sql.gz'))?.sha256, sha256(data));
     assert.deepEqual(await uploadsUnderPrefix(), []);

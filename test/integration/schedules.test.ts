@@ -25,7 +25,13 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
   after(() => stack?.close());
 
   it('creates a schedule, shows its next 5 runs in its zone and mirrors it as a job scheduler', async () => {
-    const res = await api('POST', '/api/schedules', { name: 'nightly', type: 'database', cronExpression: '30 2 * * *', timezone: 'america/new_york', keepDaily: 7 });
+    const res = await api('POST', '/api/schedules', {
+      name: 'nightly',
+      type: 'database',
+      cronExpression: '30 2 * * *',
+      timezone: 'america/new_york',
+      keepDaily: 7,
+    });
     assert.equal(res.status, 201, res.text);
     assert.equal(res.body.timezone, 'America/New_York', 'zones are stored by their canonical name');
     assert.equal(res.body.enabled, true);
@@ -69,7 +75,10 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
     for (const [override, field, message] of cases) {
       const res = await api('POST', '/api/schedules', { name: `bad-${field}`, type: 'database', cronExpression: '0 3 * * *', ...override });
       assertError(res, 400, 'VALIDATION_FAILED');
-      assert.ok(res.body.error.details.some((d: { field: string }) => d.field === field), `${field}: ${res.text}`);
+      assert.ok(
+        res.body.error.details.some((d: { field: string }) => d.field === field),
+        `${field}: ${res.text}`,
+      );
       assert.match(res.body.error.message, message);
     }
     assert.equal((await api('GET', '/api/schedules')).body.total, 1, 'nothing was saved');
@@ -83,7 +92,10 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
   it('lists and reads schedules; unknown and malformed ids are 404 and 400', async () => {
     const list = await api('GET', '/api/schedules');
     assert.equal(list.status, 200);
-    assert.deepEqual(list.body.items.map((s: { name: string }) => s.name), ['nightly']);
+    assert.deepEqual(
+      list.body.items.map((s: { name: string }) => s.name),
+      ['nightly'],
+    );
     const one = await api('GET', `/api/schedules/${list.body.items[0].id}`);
     assert.equal(one.body.cronExpression, '30 2 * * *');
     assertError(await api('GET', '/api/schedules/00000000-0000-4000-8000-000000000000'), 404, 'SCHEDULE_NOT_FOUND');
@@ -121,11 +133,17 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
     await clearQueuePrefix(stack.runtime);
     const queue = stack.runtime.queues.get('backup');
     await queue.upsertJobScheduler('left-over', { pattern: '* * * * *' }, { name: 'backup.database', data: { type: 'database', trigger: 'schedule' } });
-    assert.deepEqual((await schedulers(stack)).map((s) => s.key), ['left-over']);
+    assert.deepEqual(
+      (await schedulers(stack)).map((s) => s.key),
+      ['left-over'],
+    );
 
     const report = await stack.runtime.scheduleMirror.reconcile();
     assert.deepEqual(report, { upserted: 1, removed: 1, unchanged: 0 });
-    assert.deepEqual((await schedulers(stack)).map((s) => s.key), [id]);
+    assert.deepEqual(
+      (await schedulers(stack)).map((s) => s.key),
+      [id],
+    );
     assert.deepEqual(await stack.runtime.scheduleMirror.reconcile(), { upserted: 0, removed: 0, unchanged: 1 }, 'a second run changes nothing');
   });
 
@@ -134,7 +152,10 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
     await clearQueuePrefix(stack.runtime);
     const worker = startProcess('services/worker/main.js', { ...stack.env, WORKER_QUEUES: 'prune' });
     try {
-      await waitFor(async () => ((await schedulers(stack)).some((s) => s.key === id) ? true : undefined), `the worker to restore the job scheduler\n${worker.output()}`);
+      await waitFor(
+        async () => ((await schedulers(stack)).some((s) => s.key === id) ? true : undefined),
+        `the worker to restore the job scheduler\n${worker.output()}`,
+      );
     } finally {
       await worker.stop();
     }
@@ -142,7 +163,15 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
 
   it('DELETE removes the schedule and its job scheduler, and detaches its backups', async () => {
     const id = (await api('GET', '/api/schedules')).body.items[0].id;
-    const backup = await stack.runtime.backups.createRunning({ type: 'database', filename: 'kanbu_backup_2026-01-01T00-00-00.sql.gz', compression: 'gzip', encrypted: false, storage: 'local', trigger: 'schedule', scheduleId: id });
+    const backup = await stack.runtime.backups.createRunning({
+      type: 'database',
+      filename: 'kanbu_backup_2026-01-01T00-00-00.sql.gz',
+      compression: 'gzip',
+      encrypted: false,
+      storage: 'local',
+      trigger: 'schedule',
+      scheduleId: id,
+    });
     const res = await api('DELETE', `/api/schedules/${id}`);
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(res.body, { deleted: id, mirrorSynced: true });
@@ -162,8 +191,15 @@ describe('external scheduler mode', () => {
 
   it('keeps schedules in the catalog but runs no job schedulers, and removes existing ones', async () => {
     const queue = stack.runtime.queues.get('backup');
-    await queue.upsertJobScheduler('from-internal-mode', { pattern: '0 1 * * *' }, { name: 'backup.database', data: { type: 'database', trigger: 'schedule' } });
-    const res = await http('POST', `${stack.baseUrl}/api/schedules`, { token: ADMIN_KEY, body: { name: 'cron-driven', type: 'database', cronExpression: '0 1 * * *' } });
+    await queue.upsertJobScheduler(
+      'from-internal-mode',
+      { pattern: '0 1 * * *' },
+      { name: 'backup.database', data: { type: 'database', trigger: 'schedule' } },
+    );
+    const res = await http('POST', `${stack.baseUrl}/api/schedules`, {
+      token: ADMIN_KEY,
+      body: { name: 'cron-driven', type: 'database', cronExpression: '0 1 * * *' },
+    });
     assert.equal(res.status, 201, res.text);
     assert.equal(res.body.nextRuns.length, 5, 'the slots are still shown: external triggers are filed under them');
     assert.deepEqual(await queue.getJobSchedulers(0, -1), []);
@@ -176,12 +212,18 @@ describe('scheduled backups and GET /api/status', function () {
 
   before(async () => {
     const source = await createKanbuDatabase(200);
-    stack = await startStack({ env: { BACKUP_SCHEDULER_MODE: 'internal', DATABASE_URL: source.url, BACKUP_LOCK_RETRY_SECONDS: '1' }, workerQueues: ['backup', 'prune'] });
+    stack = await startStack({
+      env: { BACKUP_SCHEDULER_MODE: 'internal', DATABASE_URL: source.url, BACKUP_LOCK_RETRY_SECONDS: '1' },
+      workerQueues: ['backup', 'prune'],
+    });
   });
   after(() => stack?.close());
 
   it('a job scheduler runs the backup, recorded with trigger "schedule" and the schedule id', async () => {
-    const created = await http('POST', `${stack.baseUrl}/api/schedules`, { token: ADMIN_KEY, body: { name: 'every-second', type: 'database', cronExpression: '* * * * * *' } });
+    const created = await http('POST', `${stack.baseUrl}/api/schedules`, {
+      token: ADMIN_KEY,
+      body: { name: 'every-second', type: 'database', cronExpression: '* * * * * *' },
+    });
     assert.equal(created.status, 201, created.text);
     const scheduleId = created.body.id;
     const execution = await waitFor(async () => {
@@ -215,13 +257,17 @@ describe('scheduled backups and GET /api/status', function () {
     assert.ok(entry.lastSuccessAt);
     assert.deepEqual(status.body.orphanJobSchedulers, []);
     for (const queue of ['backup', 'prune', 'restore', 'verify', 'notify']) {
-      for (const state of ['waiting', 'active', 'delayed', 'failed', 'completed']) assert.equal(typeof status.body.queues[queue][state], 'number', `${queue}.${state}`);
+      for (const state of ['waiting', 'active', 'delayed', 'failed', 'completed'])
+        assert.equal(typeof status.body.queues[queue][state], 'number', `${queue}.${state}`);
     }
     assert.ok(status.body.queues.backup.completed >= 1);
   });
 
-  it('GET /api/status shows an enabled schedule\'s next run and that it is mirrored', async () => {
-    const created = await http('POST', `${stack.baseUrl}/api/schedules`, { token: ADMIN_KEY, body: { name: 'weekly', type: 'database', cronExpression: '0 3 * * 0', timezone: 'Asia/Tokyo' } });
+  it("GET /api/status shows an enabled schedule's next run and that it is mirrored", async () => {
+    const created = await http('POST', `${stack.baseUrl}/api/schedules`, {
+      token: ADMIN_KEY,
+      body: { name: 'weekly', type: 'database', cronExpression: '0 3 * * 0', timezone: 'Asia/Tokyo' },
+    });
     const status = await http('GET', `${stack.baseUrl}/api/status`, { token: ADMIN_KEY });
     const entry = status.body.schedules.find((s: { id: string }) => s.id === created.body.id);
     assert.deepEqual(

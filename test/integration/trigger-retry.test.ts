@@ -18,7 +18,10 @@ describe('an external trigger for a slot whose backup failed', function () {
   after(() => stack?.close());
 
   it('runs again: a CronJob retry is not swallowed by the failed job of its slot', async () => {
-    const created = await http('POST', `${stack.baseUrl}/api/schedules`, { token: ADMIN_KEY, body: { name: 'nightly', type: 'database', cronExpression: '0 3 * * *' } });
+    const created = await http('POST', `${stack.baseUrl}/api/schedules`, {
+      token: ADMIN_KEY,
+      body: { name: 'nightly', type: 'database', cronExpression: '0 3 * * *' },
+    });
     assert.equal(created.status, 201, created.text);
     const trigger = () => http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body: { type: 'database', scheduleId: created.body.id } });
 
@@ -26,7 +29,10 @@ describe('an external trigger for a slot whose backup failed', function () {
     assert.equal(first.status, 202, first.text);
     assert.equal((await executionFinished(stack.runtime, first.body.executionId)).status, 'failed');
     // The execution is final a moment before BullMQ files the job as failed.
-    await waitFor(async () => ((await stack.runtime.queues.get('backup').getJobState(first.body.jobId)) === 'failed' ? true : undefined), 'the job to be failed');
+    await waitFor(
+      async () => ((await stack.runtime.queues.get('backup').getJobState(first.body.jobId)) === 'failed' ? true : undefined),
+      'the job to be failed',
+    );
 
     const second = await trigger();
     assert.equal(second.status, 202, second.text);

@@ -94,7 +94,14 @@ describe('verification', function () {
   });
 
   it('refuses a restore test of a source backup with 400, and queues none for pending source backups', async () => {
-    const source = await stack.runtime.backups.createRunning({ type: 'source', filename: 'kanbu_source_verify-test.tar.gz', compression: 'gzip', encrypted: false, storage: 'local', trigger: 'api' });
+    const source = await stack.runtime.backups.createRunning({
+      type: 'source',
+      filename: 'kanbu_source_verify-test.tar.gz',
+      compression: 'gzip',
+      encrypted: false,
+      storage: 'local',
+      trigger: 'api',
+    });
     await stack.runtime.backups.markCompleted(source.id, { status: 'completed', sizeBytes: 4, sourceBytes: 4, checksum: 'a'.repeat(64), durationMs: 1 });
     const res = await http('POST', `${stack.baseUrl}/api/backups/${source.id}/verify`, { token: ADMIN_KEY, body: { mode: 'restore-test' } });
     assert.equal(res.status, 400, res.text);

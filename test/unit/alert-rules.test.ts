@@ -31,7 +31,10 @@ describe('alert rule: no successful backup in N hours', () => {
       26,
       now,
     );
-    assert.deepEqual(conditions.map((c) => c.key), ['backup_age:database']);
+    assert.deepEqual(
+      conditions.map((c) => c.key),
+      ['backup_age:database'],
+    );
     assert.match(conditions[0].message, /No successful database backup yet/);
     assert.deepEqual(backupAgeConditions([{ type: 'database', lastSuccessAt: null, monitoredSince: hoursAgo(25) }], 26, now), []);
   });
@@ -84,7 +87,10 @@ describe('alert rule: storage nearly full', () => {
       ],
       90,
     );
-    assert.deepEqual(conditions.map((c) => [c.key, c.message]), [['storage_usage:local', 'Storage target local is 95% full (limit 90%)']]);
+    assert.deepEqual(
+      conditions.map((c) => [c.key, c.message]),
+      [['storage_usage:local', 'Storage target local is 95% full (limit 90%)']],
+    );
     assert.deepEqual(storageConditions([{ target: 'local', usedPercent: 99 }], 0), []);
   });
 
@@ -105,11 +111,23 @@ describe('alert transitions', () => {
   const condition = (key: string) => ({ key, kind: 'backup_age' as const, subject: key, message: key, details: {} });
 
   it('opens new conditions, keeps the open ones that still hold, resolves the ones that ended', () => {
-    const open = [{ id: '1', key: 'a' }, { id: '2', key: 'b' }];
+    const open = [
+      { id: '1', key: 'a' },
+      { id: '2', key: 'b' },
+    ];
     const plan = planAlerts([condition('b'), condition('c')], open);
-    assert.deepEqual(plan.open.map((c) => c.key), ['c']);
-    assert.deepEqual(plan.keep.map((k) => k.alert.id), ['2']);
-    assert.deepEqual(plan.resolve.map((a) => a.id), ['1']);
+    assert.deepEqual(
+      plan.open.map((c) => c.key),
+      ['c'],
+    );
+    assert.deepEqual(
+      plan.keep.map((k) => k.alert.id),
+      ['2'],
+    );
+    assert.deepEqual(
+      plan.resolve.map((a) => a.id),
+      ['1'],
+    );
   });
 
   it('evaluating the same conditions again opens nothing (one announcement per condition)', () => {

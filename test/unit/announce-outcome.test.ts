@@ -6,7 +6,17 @@ import type { Runtime } from '../../shared/runtime/runtime';
 
 describe('announcing a finished run', () => {
   const published: NotificationEvent[] = [];
-  const backup = { id: 'b1', type: 'database', filename: 'kanbu_backup_2026-01-18T10-30-00.sql.gz', sizeBytes: 10, encrypted: false, checksum: 'c'.repeat(64), durationMs: 5, status: 'completed', scheduleId: null } as unknown as Backup;
+  const backup = {
+    id: 'b1',
+    type: 'database',
+    filename: 'kanbu_backup_2026-01-18T10-30-00.sql.gz',
+    sizeBytes: 10,
+    encrypted: false,
+    checksum: 'c'.repeat(64),
+    durationMs: 5,
+    status: 'completed',
+    scheduleId: null,
+  } as unknown as Backup;
   const runtime = {
     backups: { findById: async (id: string) => (id === backup.id ? backup : null) },
     stats: { scheduleRef: async () => ({ id: 's1', name: 'nightly' }) },
@@ -17,19 +27,33 @@ describe('announcing a finished run', () => {
       },
     },
   } as unknown as Pick<Runtime, 'backups' | 'stats' | 'notifications'>;
-  const execution = (fields: Partial<Execution>) => ({ id: 'e1', trigger: 'schedule', durationMs: 5, finishedAt: new Date(), backupId: null, scheduleId: 's1', details: null, ...fields }) as Execution;
+  const execution = (fields: Partial<Execution>) =>
+    ({ id: 'e1', trigger: 'schedule', durationMs: 5, finishedAt: new Date(), backupId: null, scheduleId: 's1', details: null, ...fields }) as Execution;
 
   beforeEach(() => published.splice(0));
 
   it('a backup run announces backup.completed', async () => {
-    const queued = await announceOutcome(runtime, { queue: 'backup', status: 'completed', execution: execution({ backupId: 'b1' }), request: { type: 'database' } });
+    const queued = await announceOutcome(runtime, {
+      queue: 'backup',
+      status: 'completed',
+      execution: execution({ backupId: 'b1' }),
+      request: { type: 'database' },
+    });
     assert.equal(queued?.event, 'backup.completed');
-    assert.deepEqual(published.map((e) => e.event), ['backup.completed']);
+    assert.deepEqual(
+      published.map((e) => e.event),
+      ['backup.completed'],
+    );
   });
 
   it('a run that skipped its backup (slot done already, schedule disabled) announces nothing', async () => {
     for (const skipped of ['slot_already_backed_up', 'schedule_disabled']) {
-      const queued = await announceOutcome(runtime, { queue: 'backup', status: 'completed', execution: execution({ details: { skipped } }), request: { type: 'database' } });
+      const queued = await announceOutcome(runtime, {
+        queue: 'backup',
+        status: 'completed',
+        execution: execution({ details: { skipped } }),
+        request: { type: 'database' },
+      });
       assert.equal(queued, null, skipped);
     }
     assert.deepEqual(published, []);

@@ -46,7 +46,12 @@ describe('backup reader (fallback to replicas)', () => {
     const copy = (target: string, isPrimary: boolean) =>
       ({ id: `id-${target}`, target, location: NAME, isPrimary, status: 'completed', sizeBytes: result.storedBytes }) as BackupCopy;
     backup = {
-      id: 'b1', filename: NAME, storage: 'local', sizeBytes: result.storedBytes, checksum: result.sha256, encrypted: true,
+      id: 'b1',
+      filename: NAME,
+      storage: 'local',
+      sizeBytes: result.storedBytes,
+      checksum: result.sha256,
+      encrypted: true,
       copies: [copy('local', true), copy('local:replica', false)],
     };
   });
@@ -70,9 +75,15 @@ describe('backup reader (fallback to replicas)', () => {
     assert.equal(opened.target, 'local:replica');
     assert.equal(opened.primary, false);
     assert.equal(opened.verified, false);
-    assert.deepEqual(opened.skipped.map((s) => [s.target, s.reason]), [['local', 'missing']]);
+    assert.deepEqual(
+      opened.skipped.map((s) => [s.target, s.reason]),
+      [['local', 'missing']],
+    );
     assert.deepEqual(await buffer(opened.stream), await readFile(path('local:replica')));
-    assert.deepEqual(checks.map((c) => [c.id, c.status]), [['id-local', 'missing']]);
+    assert.deepEqual(
+      checks.map((c) => [c.id, c.status]),
+      [['id-local', 'missing']],
+    );
   });
 
   it('falls back when the primary has the wrong size (truncated)', async () => {
@@ -81,7 +92,10 @@ describe('backup reader (fallback to replicas)', () => {
     const opened = await reader().open(backup);
     assert.equal(opened.target, 'local:replica');
     assert.match(opened.skipped[0].error, /it has \d+ bytes, the catalog says \d+/);
-    assert.deepEqual(checks.map((c) => c.status), ['corrupt']);
+    assert.deepEqual(
+      checks.map((c) => c.status),
+      ['corrupt'],
+    );
   });
 
   it('with verify, skips a primary that fails its checksum (same size, one byte flipped)', async () => {
@@ -91,9 +105,18 @@ describe('backup reader (fallback to replicas)', () => {
     const opened = await reader().open(backup, { verify: true });
     assert.equal(opened.target, 'local:replica');
     assert.equal(opened.verified, true);
-    assert.deepEqual(opened.skipped.map((s) => [s.target, s.reason]), [['local', 'corrupt']]);
+    assert.deepEqual(
+      opened.skipped.map((s) => [s.target, s.reason]),
+      [['local', 'corrupt']],
+    );
     assert.match(opened.skipped[0].error, /failed authentication/);
-    assert.deepEqual(checks.map((c) => [c.id, c.status]), [['id-local', 'corrupt'], ['id-local:replica', 'completed']]);
+    assert.deepEqual(
+      checks.map((c) => [c.id, c.status]),
+      [
+        ['id-local', 'corrupt'],
+        ['id-local:replica', 'completed'],
+      ],
+    );
   });
 
   it('without verify, a same-size corrupt primary is not detected: that is what verify is for', async () => {
@@ -127,7 +150,10 @@ describe('backup reader (fallback to replicas)', () => {
     targets = new StorageTargets(new LocalStorage('local:other', join(root, 'other')), [targets.replicas[0]]);
     const opened = await reader().open(backup);
     assert.equal(opened.target, 'local:replica');
-    assert.deepEqual(opened.skipped.map((s) => [s.target, s.reason]), [['local', 'not_configured']]);
+    assert.deepEqual(
+      opened.skipped.map((s) => [s.target, s.reason]),
+      [['local', 'not_configured']],
+    );
   });
 
   it('stops with the key error when the key is missing, instead of calling every copy corrupt', async () => {

@@ -38,7 +38,10 @@ describe('child output stream', () => {
   });
 
   it('classifies retryable failures with the given rule', async () => {
-    const stream = childOutputStream('sh', ['-c', 'echo "could not connect to server" >&2; exit 1'], { label: 'pg_dump', isRetryable: (e) => /could not connect/.test(e) });
+    const stream = childOutputStream('sh', ['-c', 'echo "could not connect to server" >&2; exit 1'], {
+      label: 'pg_dump',
+      isRetryable: (e) => /could not connect/.test(e),
+    });
     await assert.rejects(text(stream), (err: AppError) => err.retryable === true);
   });
 

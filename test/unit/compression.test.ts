@@ -69,7 +69,15 @@ describe('zstd and compression detection', () => {
     const gz = await runThrough(createCompressor('gzip', 6), plain);
     assert.equal(detectCompression(gz), 'gzip');
     let detected: string | undefined;
-    assert.deepEqual(await runThrough(createDecompressorByHeader((c) => (detected = c)), gz, 1), plain, 'one byte at a time');
+    assert.deepEqual(
+      await runThrough(
+        createDecompressorByHeader((c) => (detected = c)),
+        gz,
+        1,
+      ),
+      plain,
+      'one byte at a time',
+    );
     assert.equal(detected, 'gzip');
   });
 
@@ -79,7 +87,7 @@ describe('zstd and compression detection', () => {
     }
   });
 
-  it('reports a corrupted zstd stream with zstd\'s own message', async () => {
+  it("reports a corrupted zstd stream with zstd's own message", async () => {
     const zst = await runThrough(createCompressor('zstd', 3), sqlLike(200_000));
     const broken = Buffer.from(zst);
     broken[broken.length - 10] ^= 0xff;
@@ -88,8 +96,14 @@ describe('zstd and compression detection', () => {
 
   it('fails a command stage that exits non-zero or cannot start, with its stderr', async () => {
     const failing = new ChildTransform('sh', ['-c', 'cat >/dev/null; echo "boom" >&2; exit 3'], { label: 'sh' });
-    await assert.rejects(pipeline(Readable.from([Buffer.from('x')]), failing, async (s) => buffer(s)), /sh exited with code 3: boom/);
+    await assert.rejects(
+      pipeline(Readable.from([Buffer.from('x')]), failing, async (s) => buffer(s)),
+      /sh exited with code 3: boom/,
+    );
     const missing = new ChildTransform('no-such-binary-kbt', [], { label: 'zstd' });
-    await assert.rejects(pipeline(Readable.from([Buffer.from('x')]), missing, async (s) => buffer(s)), /no-such-binary-kbt is not installed or not on PATH/);
+    await assert.rejects(
+      pipeline(Readable.from([Buffer.from('x')]), missing, async (s) => buffer(s)),
+      /no-such-binary-kbt is not installed or not on PATH/,
+    );
   });
 });

@@ -73,9 +73,17 @@ describe('config', () => {
   });
 
   it('refuses a catalog in the Kanbu database itself (a restore would roll the catalog back)', () => {
-    const message = problems({ ...base, DATABASE_URL: 'postgresql://kanbu:pw@DB.example:5432/kanbu', CATALOG_DATABASE_URL: 'postgresql://other@db.example/kanbu' });
+    const message = problems({
+      ...base,
+      DATABASE_URL: 'postgresql://kanbu:pw@DB.example:5432/kanbu',
+      CATALOG_DATABASE_URL: 'postgresql://other@db.example/kanbu',
+    });
     assert.match(message, /CATALOG_DATABASE_URL names the Kanbu database itself \(db\.example:5432\/kanbu\)/);
-    loadConfig({ ...base, DATABASE_URL: 'postgresql://kanbu:pw@db.example:5432/kanbu', CATALOG_DATABASE_URL: 'postgresql://kanbu:pw@db.example:5432/kanbu_backup' });
+    loadConfig({
+      ...base,
+      DATABASE_URL: 'postgresql://kanbu:pw@db.example:5432/kanbu',
+      CATALOG_DATABASE_URL: 'postgresql://kanbu:pw@db.example:5432/kanbu_backup',
+    });
   });
 
   it('masks the password of a URL, also one containing "@", and leaves e-mail addresses alone', () => {

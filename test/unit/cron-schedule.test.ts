@@ -4,7 +4,7 @@ import { canonicalTimeZone, cronProblem, nearestRun, nextRuns } from '../../shar
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
 
 describe('cron schedule timing', () => {
-  it('lists the next runs in the schedule\'s zone, across the start of DST', () => {
+  it("lists the next runs in the schedule's zone, across the start of DST", () => {
     const runs = nextRuns('30 2 * * *', 'Europe/Amsterdam', new Date('2026-03-27T12:00Z'), 4);
     // 02:30 does not exist on 29 March (clocks jump 02:00 → 03:00); cron-parser runs it at 03:30 CEST.
     assert.deepEqual(iso(runs), ['2026-03-28T01:30:00.000Z', '2026-03-29T01:30:00.000Z', '2026-03-30T00:30:00.000Z', '2026-03-31T00:30:00.000Z']);

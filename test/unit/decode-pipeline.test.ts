@@ -27,7 +27,6 @@ async function store(plain: Buffer, compression: Compression, encrypted: boolean
   return { compressed, stored };
 }
 
-
 describe('decode pipeline', () => {
   const plain = sql(20_000);
 

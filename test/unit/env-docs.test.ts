@@ -8,9 +8,17 @@ const root = join(__dirname, '..', '..', '..');
 
 describe('configuration documentation', () => {
   it('documents every variable the config class validates', () => {
-    const documented = describeEnv().map((v) => v.key).sort();
+    const documented = describeEnv()
+      .map((v) => v.key)
+      .sort();
     const config = loadConfig({ CATALOG_DATABASE_URL: 'postgres://h/db', BACKUP_ADMIN_API_KEY: 'x'.repeat(16) });
-    const validated = Object.keys(config).concat(['DATABASE_URL', 'BACKUP_TRIGGER_API_KEY', 'BACKUP_ENCRYPTION_KEY', 'BACKUP_ENCRYPTION_OLD_KEYS', 'POSTGRES_CONTAINER']);
+    const validated = Object.keys(config).concat([
+      'DATABASE_URL',
+      'BACKUP_TRIGGER_API_KEY',
+      'BACKUP_ENCRYPTION_KEY',
+      'BACKUP_ENCRYPTION_OLD_KEYS',
+      'POSTGRES_CONTAINER',
+    ]);
     for (const key of new Set(validated)) assert.ok(documented.includes(key), `${key} has no @Doc`);
   });
 
@@ -24,7 +32,9 @@ describe('configuration documentation', () => {
   });
 
   it('marks the required variables', () => {
-    const required = describeEnv().filter((v) => v.required).map((v) => v.key);
+    const required = describeEnv()
+      .filter((v) => v.required)
+      .map((v) => v.key);
     assert.deepEqual(required.sort(), ['BACKUP_ADMIN_API_KEY', 'CATALOG_DATABASE_URL']);
   });
 });

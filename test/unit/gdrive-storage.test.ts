@@ -19,7 +19,10 @@ async function write(storage: GDriveStorage, name: string, content: string) {
 }
 
 const unavailable = (path: string, reason: RegExp) => (err: AppError) =>
-  err.code === ErrorCode.StorageUnavailable && err.status === 503 && err.message.startsWith(`Google Drive mount not available at ${path}: `) && reason.test(err.message);
+  err.code === ErrorCode.StorageUnavailable &&
+  err.status === 503 &&
+  err.message.startsWith(`Google Drive mount not available at ${path}: `) &&
+  reason.test(err.message);
 
 describe('Google Drive storage (mounted directory)', () => {
   let root: string;

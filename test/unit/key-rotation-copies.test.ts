@@ -13,7 +13,11 @@ const NAME = 'kanbu_backup_2026-01-01T00-00-00.sql.gz.enc';
 /** A local directory whose replace or duplicate refuses from the `failAt`-th call on, like a target that goes away mid-rotation. */
 class FailingStorage extends LocalStorage {
   calls = { replace: 0, duplicate: 0 };
-  constructor(name: string, root: string, private readonly failAt: { replace?: number; duplicate?: number }) {
+  constructor(
+    name: string,
+    root: string,
+    private readonly failAt: { replace?: number; duplicate?: number },
+  ) {
     super(name, root);
   }
   override async replace(from: string, to: string): Promise<void> {
@@ -26,7 +30,14 @@ class FailingStorage extends LocalStorage {
   }
 }
 
-const copy = (target: string, status: CopyRef['status'], isPrimary = false): CopyRef => ({ id: target, target, location: NAME, isPrimary, status, sizeBytes: 10 });
+const copy = (target: string, status: CopyRef['status'], isPrimary = false): CopyRef => ({
+  id: target,
+  target,
+  location: NAME,
+  isPrimary,
+  status,
+  sizeBytes: 10,
+});
 
 describe('key rotation of every copy', () => {
   describe('which copies are re-encrypted', () => {
@@ -36,10 +47,23 @@ describe('key rotation of every copy', () => {
 
     it('every copy whose object is there, in catalog order; gone or corrupt ones are skipped; never-written ones do not count', () => {
       const plan = planCopyRotation(
-        [copy('local', 'completed', true), copy('s3', 'delete_failed'), copy('gdrive', 'missing'), copy('s3:eu', 'corrupt'), copy('s3:us', 'failed'), copy('b2', 'deleted')],
+        [
+          copy('local', 'completed', true),
+          copy('s3', 'delete_failed'),
+          copy('gdrive', 'missing'),
+          copy('s3:eu', 'corrupt'),
+          copy('s3:us', 'failed'),
+          copy('b2', 'deleted'),
+        ],
         targets,
       );
-      assert.deepEqual(plan.rotate.map((c) => [c.copy.target, c.storage]), [['local', local], ['s3', s3]]);
+      assert.deepEqual(
+        plan.rotate.map((c) => [c.copy.target, c.storage]),
+        [
+          ['local', local],
+          ['s3', s3],
+        ],
+      );
       assert.deepEqual(plan.others, [
         { target: 'gdrive', status: 'skipped', detail: 'recorded as missing' },
         { target: 's3:eu', status: 'skipped', detail: 'recorded as corrupt' },
@@ -48,7 +72,9 @@ describe('key rotation of every copy', () => {
 
     it('a copy on a target that is no longer configured cannot be rotated, and says so', () => {
       const plan = planCopyRotation([copy('local', 'completed', true), copy('s3:old', 'completed')], targets);
-      assert.deepEqual(plan.others, [{ target: 's3:old', status: 'failed', detail: 'storage target s3:old is not configured (BACKUP_STORAGE / BACKUP_REPLICAS)' }]);
+      assert.deepEqual(plan.others, [
+        { target: 's3:old', status: 'failed', detail: 'storage target s3:old is not configured (BACKUP_STORAGE / BACKUP_REPLICAS)' },
+      ]);
     });
   });
 
@@ -73,14 +99,22 @@ describe('key rotation of every copy', () => {
       return { storages, staged: await Promise.all(storages.map(stagedOn)) };
     }
 
-    const contents = async (s: LocalStorage) => Object.fromEntries(await Promise.all((await readdir(s.root)).map(async (f) => [f, await readFile(join(s.root, f), 'utf8')])));
+    const contents = async (s: LocalStorage) =>
+      Object.fromEntries(await Promise.all((await readdir(s.root)).map(async (f) => [f, await readFile(join(s.root, f), 'utf8')])));
 
     it('puts every staged copy in place and leaves nothing beside them', async () => {
       const { storages, staged } = await targets([{}, {}]);
-      assert.deepEqual(await replaceAllCopies(staged), [{ target: 'local', status: 'rotated' }, { target: 's3', status: 'rotated' }]);
+      assert.deepEqual(await replaceAllCopies(staged), [
+        { target: 'local', status: 'rotated' },
+        { target: 's3', status: 'rotated' },
+      ]);
       assert.deepEqual(await contents(storages[0]), { [NAME]: 'new on local' });
       assert.deepEqual(await contents(storages[1]), { [NAME]: 'new on s3' });
-      assert.deepEqual(storages.map((s) => s.calls.duplicate), [1, 0], 'the last original needs no keeping');
+      assert.deepEqual(
+        storages.map((s) => s.calls.duplicate),
+        [1, 0],
+        'the last original needs no keeping',
+      );
     });
 
     it('when the second replace fails, the first copy is put back: both originals as they were, nothing left beside them', async () => {
@@ -97,11 +131,19 @@ describe('key rotation of every copy', () => {
       const { storages, staged } = await targets([{ replace: 2 }, { replace: 1 }]);
       const [first, second] = await replaceAllCopies(staged);
       assert.equal(first.status, 'new_key');
-      assert.match(first.detail!, /local refused the replace.*the original is kept as kanbu_backup_2026-01-01T00-00-00\.sql\.gz\.enc\.rotate-keep-[0-9a-f]{12}; run rotate-keys again/);
+      assert.match(
+        first.detail!,
+        /local refused the replace.*the original is kept as kanbu_backup_2026-01-01T00-00-00\.sql\.gz\.enc\.rotate-keep-[0-9a-f]{12}; run rotate-keys again/,
+      );
       assert.equal(second.status, 'failed');
       const left = await contents(storages[0]);
       assert.equal(left[NAME], 'new on local');
-      assert.deepEqual(Object.entries(left).filter(([f]) => f.includes('.rotate-keep-')).map(([, c]) => c), ['old on local']);
+      assert.deepEqual(
+        Object.entries(left)
+          .filter(([f]) => f.includes('.rotate-keep-'))
+          .map(([, c]) => c),
+        ['old on local'],
+      );
       assert.deepEqual(await contents(storages[1]), { [NAME]: 'old on s3' });
     });
 
@@ -113,7 +155,10 @@ describe('key rotation of every copy', () => {
       ]);
       assert.deepEqual(await contents(storages[0]), { [NAME]: 'old on local' });
       assert.deepEqual(await contents(storages[1]), { [NAME]: 'old on s3' });
-      assert.deepEqual(storages.map((s) => s.calls.replace), [0, 0]);
+      assert.deepEqual(
+        storages.map((s) => s.calls.replace),
+        [0, 0],
+      );
     });
   });
 });

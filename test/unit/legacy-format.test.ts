@@ -13,9 +13,11 @@ import { appErrorFrom } from '../helpers/app-error';
 const HEX = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 const PASSPHRASE = 'the old kanbu passphrase';
 
-
 describe('legacy encrypted format (read only)', () => {
-  for (const [name, key] of [['a 64-hex key', HEX], ['a passphrase (PBKDF2 with the fixed salt)', PASSPHRASE]]) {
+  for (const [name, key] of [
+    ['a 64-hex key', HEX],
+    ['a passphrase (PBKDF2 with the fixed salt)', PASSPHRASE],
+  ]) {
     for (const size of [0, 1000, LEGACY_BLOCK_SIZE, 2 * LEGACY_BLOCK_SIZE + 33]) {
       it(`decrypts ${size} bytes made with ${name}`, async () => {
         const plain = pseudoRandomBytes(size, size + 5);
@@ -41,7 +43,9 @@ describe('legacy encrypted format (read only)', () => {
 
   it('reports a wrong key as such, and emits nothing', async () => {
     const rec = recordingSink();
-    const err = await appErrorFrom(decodeBackup(memoryInput(legacyEncrypt(Buffer.from('data'), HEX)), rec.sink, { keys: KeyRing.fromConfig(PASSPHRASE), output: 'compressed' }));
+    const err = await appErrorFrom(
+      decodeBackup(memoryInput(legacyEncrypt(Buffer.from('data'), HEX)), rec.sink, { keys: KeyRing.fromConfig(PASSPHRASE), output: 'compressed' }),
+    );
     assert.equal(err.code, ErrorCode.WrongEncryptionKey);
     assert.match(err.message, /Wrong key/);
     assert.equal(rec.bytes().length, 0);
@@ -77,7 +81,9 @@ describe('legacy encrypted format (read only)', () => {
   });
 
   it('says the key is not set when no key is configured', async () => {
-    const err = await appErrorFrom(decodeToBuffer(memoryInput(legacyEncrypt(Buffer.from('x'), HEX)), { keys: new KeyRing(undefined), output: 'compressed', encrypted: true }));
+    const err = await appErrorFrom(
+      decodeToBuffer(memoryInput(legacyEncrypt(Buffer.from('x'), HEX)), { keys: new KeyRing(undefined), output: 'compressed', encrypted: true }),
+    );
     assert.equal(err.code, ErrorCode.EncryptionKeyMissing);
   });
 });

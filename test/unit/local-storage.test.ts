@@ -32,7 +32,10 @@ describe('local storage', () => {
     const { sizeBytes } = await writer.commit({ sha256: 'x' });
     assert.equal(sizeBytes, 12);
     assert.equal(await readFile(join(root, 'backups', 'a.sql.gz'), 'utf8'), 'hello backup');
-    assert.deepEqual((await storage.list()).map((o) => [o.name, o.sizeBytes]), [['a.sql.gz', 12]]);
+    assert.deepEqual(
+      (await storage.list()).map((o) => [o.name, o.sizeBytes]),
+      [['a.sql.gz', 12]],
+    );
   });
 
   it('abort leaves no file at all, not even the temporary one', async () => {
@@ -79,7 +82,10 @@ describe('local storage', () => {
   });
 
   it('reports a missing file as "Backup file not found"', async () => {
-    await assert.rejects(storage.openRead('nope.sql.gz'), (err: AppError) => err.code === ErrorCode.BackupFileNotFound && /Backup file not found/.test(err.message));
+    await assert.rejects(
+      storage.openRead('nope.sql.gz'),
+      (err: AppError) => err.code === ErrorCode.BackupFileNotFound && /Backup file not found/.test(err.message),
+    );
   });
 
   it('deletes, and deleting twice is not an error', async () => {
@@ -131,7 +137,7 @@ describe('local storage', () => {
     assert.equal(await new LocalStorage('local', join(root, 'never-created')).removeStaleWrites(new Date()), 0);
   });
 
-  it('replace swaps a file in atomically; the original\'s duplicate keeps the old bytes, and puts them back', async () => {
+  it("replace swaps a file in atomically; the original's duplicate keeps the old bytes, and puts them back", async () => {
     await (await write('k.sql.gz', 'original')).commit({ sha256: 'x' });
     await (await write('k.sql.gz.rotate-0123456789ab', 're-encrypted')).commit({ sha256: 'x' });
     await storage.duplicate('k.sql.gz', 'k.sql.gz.rotate-keep-0123456789ab');
@@ -159,7 +165,10 @@ describe('local storage', () => {
   for (const name of hostile) {
     it(`refuses the name ${JSON.stringify(name)} for every operation`, async () => {
       await writeFile(join(root, 'escape.sql.gz'), 'outside');
-      assert.throws(() => assertSafeName(name), (err: AppError) => err.code === ErrorCode.InvalidStorageName && err.status === 400);
+      assert.throws(
+        () => assertSafeName(name),
+        (err: AppError) => err.code === ErrorCode.InvalidStorageName && err.status === 400,
+      );
       await assert.rejects(storage.createWriter(name), (err: AppError) => err.code === ErrorCode.InvalidStorageName);
       await assert.rejects(storage.openRead(name), (err: AppError) => err.code === ErrorCode.InvalidStorageName);
       await assert.rejects(storage.delete(name), (err: AppError) => err.code === ErrorCode.InvalidStorageName);

@@ -18,7 +18,12 @@ describe('lock resources', () => {
   });
 
   it('pick the resource of a backup type from the configuration', () => {
-    const config = { DATABASE_URL: 'postgres://u@127.0.0.1:5432/kanbu', KANBU_SOURCE_PATH: '/app', POSTGRES_CONTAINER: undefined, POSTGRES_CONTAINER_PATTERN: 'postgres' };
+    const config = {
+      DATABASE_URL: 'postgres://u@127.0.0.1:5432/kanbu',
+      KANBU_SOURCE_PATH: '/app',
+      POSTGRES_CONTAINER: undefined,
+      POSTGRES_CONTAINER_PATTERN: 'postgres',
+    };
     assert.equal(backupLockResource(config, 'database'), 'db:127.0.0.1:5432/kanbu');
     assert.equal(backupLockResource(config, 'source'), 'source:/app');
     // Docker mode without DATABASE_URL: the database of the container, so backups and restores still exclude each other.

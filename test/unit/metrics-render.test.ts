@@ -6,10 +6,18 @@ const snapshot: MetricsSnapshot = {
     { type: 'database', status: 'completed', count: 12 },
     { type: 'database', status: 'failed', count: 2 },
   ],
-  lastSuccessful: [{ type: 'database', completedAt: new Date('2026-01-18T10:30:00Z'), createdAt: new Date('2026-01-18T10:29:00Z'), sizeBytes: 52_428_800, durationMs: 61_500 }],
+  lastSuccessful: [
+    { type: 'database', completedAt: new Date('2026-01-18T10:30:00Z'), createdAt: new Date('2026-01-18T10:29:00Z'), sizeBytes: 52_428_800, durationMs: 61_500 },
+  ],
   storedBytes: [{ key: 'database', count: 629_145_600 }],
-  verification: [{ key: 'verified', count: 10 }, { key: 'pending', count: 2 }],
-  executions: [{ kind: 'backup', status: 'failed', count: 2 }, { kind: 'notify', status: 'completed', count: 7 }],
+  verification: [
+    { key: 'verified', count: 10 },
+    { key: 'pending', count: 2 },
+  ],
+  executions: [
+    { kind: 'backup', status: 'failed', count: 2 },
+    { kind: 'notify', status: 'completed', count: 7 },
+  ],
   queues: [{ queue: 'backup', counts: { waiting: 3, active: 1, delayed: 0, failed: 2, completed: 9 } }],
   storage: [
     { target: 'local', location: '/data', usedBytes: 629_145_600, freeBytes: 250, totalBytes: 1000, objectCount: 12, usedPercent: 75, error: null },

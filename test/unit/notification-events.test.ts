@@ -3,7 +3,13 @@ import { OutcomeFacts, outcomeEventName, outcomeToEvent, wantsEvent } from '../.
 import type { NotificationEvent } from '../../shared/notify/events';
 
 const finishedAt = new Date('2026-01-18T10:30:05.000Z');
-const execution = { id: 'e1e1e1e1-0000-4000-8000-000000000001', trigger: 'schedule' as const, durationMs: 5100, finishedAt, backupId: 'b1b1b1b1-0000-4000-8000-000000000001' };
+const execution = {
+  id: 'e1e1e1e1-0000-4000-8000-000000000001',
+  trigger: 'schedule' as const,
+  durationMs: 5100,
+  finishedAt,
+  backupId: 'b1b1b1b1-0000-4000-8000-000000000001',
+};
 const backup = {
   id: execution.backupId,
   type: 'database' as const,
@@ -23,7 +29,7 @@ function facts(overrides: Partial<OutcomeFacts>): OutcomeFacts {
 }
 
 describe('job outcomes → notification events', () => {
-  it('a completed backup is backup.completed in exactly the user guide\'s shape and key order', () => {
+  it("a completed backup is backup.completed in exactly the user guide's shape and key order", () => {
     const event = outcomeToEvent(facts({}));
     assert.equal(
       JSON.stringify(event),
@@ -32,7 +38,7 @@ describe('job outcomes → notification events', () => {
     );
   });
 
-  it('the backup row\'s status decides between completed and completed_with_warnings', () => {
+  it("the backup row's status decides between completed and completed_with_warnings", () => {
     const event = outcomeToEvent(facts({ backup: { ...backup, status: 'completed_with_warnings', error: 'replica s3 failed' } }));
     assert.equal(event?.event, 'backup.completed_with_warnings');
     assert.deepEqual(Object.keys(event!), ['event', 'backup', 'schedule', 'error', 'timestamp']);
@@ -40,14 +46,23 @@ describe('job outcomes → notification events', () => {
   });
 
   it('a failed backup carries the reason, no size or checksum, and works without a catalog row', () => {
-    const failed = outcomeToEvent(facts({ status: 'failed', error: 'pg_dump exited with code 1', backup: { ...backup, status: 'failed', sizeBytes: null, checksum: null } }));
+    const failed = outcomeToEvent(
+      facts({ status: 'failed', error: 'pg_dump exited with code 1', backup: { ...backup, status: 'failed', sizeBytes: null, checksum: null } }),
+    );
     assert.equal(failed?.event, 'backup.failed');
     assert.deepEqual(Object.keys(failed!), ['event', 'backup', 'schedule', 'error', 'timestamp']);
     assert.equal((failed as { error: string }).error, 'pg_dump exited with code 1');
     assert.equal((failed as { backup: { fileSize: unknown; checksum: unknown } }).backup.fileSize, null);
 
     const early = outcomeToEvent(facts({ status: 'failed', error: 'DATABASE_URL is not set', backup: null, jobType: 'database', schedule: null }));
-    assert.deepEqual((early as { backup: unknown }).backup, { type: 'database', filename: null, fileSize: null, isEncrypted: false, checksum: null, durationMs: 5100 });
+    assert.deepEqual((early as { backup: unknown }).backup, {
+      type: 'database',
+      filename: null,
+      fileSize: null,
+      isEncrypted: false,
+      checksum: null,
+      durationMs: 5100,
+    });
     assert.equal((early as { schedule: unknown }).schedule, null);
   });
 
@@ -70,7 +85,9 @@ describe('job outcomes → notification events', () => {
       error: 'psql exited with code 3',
       timestamp: finishedAt.toISOString(),
     });
-    const verify = outcomeToEvent(facts({ queue: 'verify', status: 'completed', backup: { ...backup, verificationStatus: 'failed', verificationError: 'checksum mismatch' } }));
+    const verify = outcomeToEvent(
+      facts({ queue: 'verify', status: 'completed', backup: { ...backup, verificationStatus: 'failed', verificationError: 'checksum mismatch' } }),
+    );
     assert.equal(verify?.event, 'verify.failed');
     assert.equal((verify as { error: string }).error, 'checksum mismatch');
   });

@@ -10,7 +10,14 @@ import { buildWebhookRequest, serializeEvent, signBody } from '../../shared/noti
 
 const completed: BackupEvent = {
   event: 'backup.completed',
-  backup: { type: 'database', filename: 'kanbu_backup_2026-01-18T10-30-00.sql.gz.enc', fileSize: 1_234_567, isEncrypted: true, checksum: 'cd'.repeat(32), durationMs: 83_000 },
+  backup: {
+    type: 'database',
+    filename: 'kanbu_backup_2026-01-18T10-30-00.sql.gz.enc',
+    fileSize: 1_234_567,
+    isEncrypted: true,
+    checksum: 'cd'.repeat(32),
+    durationMs: 83_000,
+  },
   schedule: { id: '0b6c1e9a-3f63-4c55-9d4e-5a4cf0b5e0a1', name: 'nightly' },
   timestamp: '2026-01-18T10:31:23.000Z',
 };
@@ -28,7 +35,7 @@ describe('webhook request', () => {
     assert.equal(signBody('{"a":1}', 'secret'), 'aa9e2e3575f5d7098b6caccd790888c36d5fdb63342a73bada2d6a51747a8494');
   });
 
-  it('the body survives JSON.parse → JSON.stringify byte for byte, so the user guide\'s check passes, even for awkward text', () => {
+  it("the body survives JSON.parse → JSON.stringify byte for byte, so the user guide's check passes, even for awkward text", () => {
     const awkward = ['Ünïcødé ✓ 🚀', 'quotes " and \\ backslashes', 'line\nbreak\ttab', 'separators \u2028\u2029', 'lone surrogate \ud800', '</script>', ''];
     for (const text of awkward) {
       const event: NotificationEvent = { ...failed, error: text };
@@ -59,8 +66,20 @@ describe('webhook request', () => {
 
 describe('retry classification', () => {
   const http: [number, string][] = [
-    [200, 'delivered'], [204, 'delivered'], [500, 'retry'], [502, 'retry'], [503, 'retry'], [408, 'retry'], [429, 'retry'],
-    [400, 'reject'], [401, 'reject'], [403, 'reject'], [404, 'reject'], [410, 'reject'], [301, 'reject'], [302, 'reject'],
+    [200, 'delivered'],
+    [204, 'delivered'],
+    [500, 'retry'],
+    [502, 'retry'],
+    [503, 'retry'],
+    [408, 'retry'],
+    [429, 'retry'],
+    [400, 'reject'],
+    [401, 'reject'],
+    [403, 'reject'],
+    [404, 'reject'],
+    [410, 'reject'],
+    [301, 'reject'],
+    [302, 'reject'],
   ];
   for (const [status, verdict] of http) {
     it(`HTTP ${status} → ${verdict}`, () => assert.equal(classifyHttpStatus(status), verdict));
@@ -78,8 +97,19 @@ describe('retry classification', () => {
 });
 
 describe('channels', () => {
-  const settings = { webhookUrl: 'https://hooks.example.com/kanbu?token=abc', webhookSecret: '', emailRecipients: ['ops@example.com'], slackWebhookUrl: 'https://hooks.slack.com/services/T0/B0/XXXX', discordWebhookUrl: null };
-  const config = { SMTP_URL: undefined, SMTP_FROM: 'Kanbu Backup <b@example.com>', BACKUP_HEARTBEAT_URL: 'https://hc-ping.com/uuid-1234', BACKUP_HEARTBEAT_METHOD: 'GET' as const };
+  const settings = {
+    webhookUrl: 'https://hooks.example.com/kanbu?token=abc',
+    webhookSecret: '',
+    emailRecipients: ['ops@example.com'],
+    slackWebhookUrl: 'https://hooks.slack.com/services/T0/B0/XXXX',
+    discordWebhookUrl: null,
+  };
+  const config = {
+    SMTP_URL: undefined,
+    SMTP_FROM: 'Kanbu Backup <b@example.com>',
+    BACKUP_HEARTBEAT_URL: 'https://hc-ping.com/uuid-1234',
+    BACKUP_HEARTBEAT_METHOD: 'GET' as const,
+  };
 
   it('configures a channel only with everything it needs (e-mail needs SMTP_URL too)', () => {
     assert.deepEqual(configuredChannels(settings, config), ['webhook', 'slack']);
@@ -93,7 +123,10 @@ describe('channels', () => {
     assert.equal(maskUrl('https://user:pw@hooks.example.com/kanbu?token=abc', true), 'https://hooks.example.com/kanbu');
     assert.equal(describeTarget({ channel: 'slack', url: settings.slackWebhookUrl }), 'https://hooks.slack.com/***');
     assert.equal(describeTarget({ channel: 'heartbeat', url: 'https://hc-ping.com/uuid-1234', method: 'GET' }), 'https://hc-ping.com/***');
-    assert.equal(describeTarget({ channel: 'email', recipients: ['a@x.io', 'b@x.io', 'c@x.io', 'd@x.io'], smtpUrl: 'smtp://m', from: 'f' }), 'a@x.io, b@x.io, c@x.io +1 more');
+    assert.equal(
+      describeTarget({ channel: 'email', recipients: ['a@x.io', 'b@x.io', 'c@x.io', 'd@x.io'], smtpUrl: 'smtp://m', from: 'f' }),
+      'a@x.io, b@x.io, c@x.io +1 more',
+    );
   });
 });
 
@@ -117,8 +150,14 @@ describe('chat and e-mail formats', () => {
     assert.equal(embed.title, 'Backup completed: database');
     assert.equal(embed.color, 0x2eb67d);
     assert.equal(embed.timestamp, completed.timestamp);
-    assert.deepEqual(embed.fields.find((f) => f.name === 'Size'), { name: 'Size', value: '1.2 MiB (1234567 bytes)', inline: true });
-    assert.deepEqual(embed.fields.find((f) => f.name === 'SHA-256'), { name: 'SHA-256', value: 'cd'.repeat(32), inline: false });
+    assert.deepEqual(
+      embed.fields.find((f) => f.name === 'Size'),
+      { name: 'Size', value: '1.2 MiB (1234567 bytes)', inline: true },
+    );
+    assert.deepEqual(
+      embed.fields.find((f) => f.name === 'SHA-256'),
+      { name: 'SHA-256', value: 'cd'.repeat(32), inline: false },
+    );
     assert.equal(discordMessage(failed).embeds[0].color, 0xe01e5a);
   });
 

@@ -34,7 +34,7 @@ describe('pg_dump direct source', () => {
     assert.match(env, /^PGSSLMODE=require$/m);
   });
 
-  it('parses URLs without defaults beyond libpq\'s own', () => {
+  it("parses URLs without defaults beyond libpq's own", () => {
     assert.deepEqual(parsePostgresUrl('postgres://u@h/db'), { host: 'h', port: 5432, user: 'u', password: undefined, database: 'db', sslmode: undefined });
     assert.throws(() => parsePostgresUrl('postgres://u@h'), /does not name a database/);
   });

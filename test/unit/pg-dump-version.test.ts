@@ -15,7 +15,10 @@ describe('pg_dump version check', () => {
     assert.doesNotThrow(() => assertPgDumpCanDump('pg_dump (PostgreSQL) 17.0', { serverVersion: '9.6.24', serverVersionNum: 90624 }));
     assert.throws(
       () => assertPgDumpCanDump('pg_dump (PostgreSQL) 15.20', { serverVersion: '17.2 (Debian 17.2-1)', serverVersionNum: 170002 }),
-      (err: Error) => /^pg_dump version mismatch: pg_dump 15\.20 cannot dump the PostgreSQL 17\.2 \(Debian 17\.2-1\) server, which is newer\. Install the PostgreSQL 17 client tools \(Debian\/Ubuntu: apt-get install postgresql-client-17/.test(err.message),
+      (err: Error) =>
+        /^pg_dump version mismatch: pg_dump 15\.20 cannot dump the PostgreSQL 17\.2 \(Debian 17\.2-1\) server, which is newer\. Install the PostgreSQL 17 client tools \(Debian\/Ubuntu: apt-get install postgresql-client-17/.test(
+          err.message,
+        ),
     );
   });
 });

@@ -14,7 +14,11 @@ const NAME = 'kanbu_backup_2026-01-01T00-00-00.sql.gz';
 
 /** A local directory whose writes break after `failAfter` bytes, like a disk that fills up or a link that drops. */
 class BreakingStorage extends LocalStorage {
-  constructor(name: string, root: string, private readonly failAfter: number) {
+  constructor(
+    name: string,
+    root: string,
+    private readonly failAfter: number,
+  ) {
     super(name, root);
   }
 
@@ -29,7 +33,14 @@ class BreakingStorage extends LocalStorage {
       },
       final: (callback) => inner.stream.end(callback),
     });
-    return { stream, commit: (m) => inner.commit(m), abort: (r) => { stream.destroy(); return inner.abort(r); } };
+    return {
+      stream,
+      commit: (m) => inner.commit(m),
+      abort: (r) => {
+        stream.destroy();
+        return inner.abort(r);
+      },
+    };
   }
 }
 
@@ -53,7 +64,10 @@ describe('replicated writer (one pass, every target)', () => {
   async function run(targets: StorageBackend[], requireAll = false) {
     const failures: string[] = [];
     const writer = await openReplicatedWriter(targets, NAME, { requireAll, onCopyFailed: (target) => failures.push(target) });
-    const result = await runCreatePipeline({ source: source(), compressor: new PassThrough(), writer }).then((r) => r, (err: Error) => err);
+    const result = await runCreatePipeline({ source: source(), compressor: new PassThrough(), writer }).then(
+      (r) => r,
+      (err: Error) => err,
+    );
     return { writer, result, failures };
   }
 
@@ -64,9 +78,14 @@ describe('replicated writer (one pass, every target)', () => {
     assert.ok(!(result instanceof Error), String(result));
     assert.equal(result.storedBytes, data.length);
     for (const target of ['local', 'local:a', 'local:b']) assert.deepEqual(await readFile(join(dir(target), NAME)), data, target);
-    assert.deepEqual(writer.outcomes().map((o) => [o.target, o.state, o.sizeBytes]), [
-      ['local', 'committed', data.length], ['local:a', 'committed', data.length], ['local:b', 'committed', data.length],
-    ]);
+    assert.deepEqual(
+      writer.outcomes().map((o) => [o.target, o.state, o.sizeBytes]),
+      [
+        ['local', 'committed', data.length],
+        ['local:a', 'committed', data.length],
+        ['local:b', 'committed', data.length],
+      ],
+    );
     assert.deepEqual(failures, []);
   });
 
@@ -88,7 +107,13 @@ describe('replicated writer (one pass, every target)', () => {
     assert.match(result.message, /ENOSPC/);
     assert.deepEqual(await files('local'), []);
     assert.deepEqual(await files('local:replica'), []);
-    assert.deepEqual(writer.outcomes().map((o) => [o.target, o.state]), [['local', 'failed'], ['local:replica', 'aborted']]);
+    assert.deepEqual(
+      writer.outcomes().map((o) => [o.target, o.state]),
+      [
+        ['local', 'failed'],
+        ['local:replica', 'aborted'],
+      ],
+    );
   });
 
   it('with requireAll, a replica failing half-way fails the write and nothing is kept', async () => {
@@ -114,7 +139,13 @@ describe('replicated writer (one pass, every target)', () => {
     assert.ok(strict.result instanceof Error);
     assert.match(strict.result.message, /local:taken failed and BACKUP_REQUIRE_ALL_COPIES is on: EEXIST/);
     assert.deepEqual(await files('local'), [], 'the primary was complete, then removed because the backup failed');
-    assert.deepEqual(strict.writer.outcomes().map((o) => [o.target, o.state]), [['local', 'rolled_back'], ['local:taken', 'failed']]);
+    assert.deepEqual(
+      strict.writer.outcomes().map((o) => [o.target, o.state]),
+      [
+        ['local', 'rolled_back'],
+        ['local:taken', 'failed'],
+      ],
+    );
     assert.equal(await readFile(join(dir('local:taken'), NAME), 'utf8'), 'another backup with this name', 'never overwritten');
   });
 
@@ -148,6 +179,6 @@ describe('replicated writer (one pass, every target)', () => {
       openReplicatedWriter([local('local:strict'), unmounted()], NAME, { requireAll: true }),
       /The copy to gdrive failed and BACKUP_REQUIRE_ALL_COPIES is on: Google Drive mount not available/,
     );
-    assert.deepEqual(await files('local:strict'), [], 'the primary\'s temporary file is gone too');
+    assert.deepEqual(await files('local:strict'), [], "the primary's temporary file is gone too");
   });
 });

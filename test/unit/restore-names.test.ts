@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { parseTempDatabaseComment, previousDatabaseName, restoreDatabaseName, tempDatabaseComment, verifyDatabaseName } from '../../shared/jobs/restore/restore-names';
+import {
+  parseTempDatabaseComment,
+  previousDatabaseName,
+  restoreDatabaseName,
+  tempDatabaseComment,
+  verifyDatabaseName,
+} from '../../shared/jobs/restore/restore-names';
 
 const at = new Date('2026-03-29T01:30:05.123Z');
 
@@ -10,7 +16,7 @@ describe('restore database names', () => {
     assert.equal(verifyDatabaseName('kanbu', at), 'kanbu_verify_20260329_013005');
   });
 
-  it('keeps the whole suffix within PostgreSQL\'s 63-byte identifiers', () => {
+  it("keeps the whole suffix within PostgreSQL's 63-byte identifiers", () => {
     const long = 'k'.repeat(80);
     const name = previousDatabaseName(long, at);
     assert.equal(Buffer.byteLength(name), 63);

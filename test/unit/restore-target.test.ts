@@ -9,7 +9,8 @@ describe('source restore target', () => {
   const problem = (target: string) => sourceRestoreTargetProblem(target, protectedPaths);
 
   it('accepts a directory of its own, and the running code itself (replaced only when asked)', () => {
-    for (const ok of ['/srv/kanbu-restored', '/tmp/kanbu-restore-1', '/var/www/kanbu', '/app', '/data/restored', '/opt/kanbu']) assert.equal(problem(ok), null, ok);
+    for (const ok of ['/srv/kanbu-restored', '/tmp/kanbu-restore-1', '/var/www/kanbu', '/app', '/data/restored', '/opt/kanbu'])
+      assert.equal(problem(ok), null, ok);
   });
 
   it('refuses a storage root, a directory inside it, and a parent of it', () => {
@@ -23,7 +24,8 @@ describe('source restore target', () => {
   });
 
   it('refuses system directories and relative paths', () => {
-    for (const bad of ['/', '/tmp', '/etc', '/etc/kanbu', '/usr/local/kanbu', '/var', '/home', '/proc/1']) assert.match(problem(bad) ?? '', /system directory/, bad);
+    for (const bad of ['/', '/tmp', '/etc', '/etc/kanbu', '/usr/local/kanbu', '/var', '/home', '/proc/1'])
+      assert.match(problem(bad) ?? '', /system directory/, bad);
     assert.match(problem('srv/kanbu') ?? '', /absolute/);
   });
 });

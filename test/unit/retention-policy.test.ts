@@ -15,7 +15,8 @@ const NONE: RetentionPolicy = { retentionDays: 1, keepDaily: 0, keepWeekly: 0, k
 function summary(decisions: RetentionDecision<RetentionCandidate>[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const d of decisions) {
-    out[d.backup.id] = d.action === 'delete' ? `delete:${d.reason}` : `${d.action}:${d.reasons.map((r) => ('period' in r ? `${r.rule}(${r.period})` : r.rule)).join(',')}`;
+    out[d.backup.id] =
+      d.action === 'delete' ? `delete:${d.reason}` : `${d.action}:${d.reasons.map((r) => ('period' in r ? `${r.rule}(${r.period})` : r.rule)).join(',')}`;
   }
   return out;
 }
@@ -31,7 +32,7 @@ interface Case {
 
 const cases: Case[] = [
   {
-    name: 'keepDaily keeps every backup of the last N calendar days of the schedule\'s zone, not of UTC',
+    name: "keepDaily keeps every backup of the last N calendar days of the schedule's zone, not of UTC",
     zone: 'Europe/Amsterdam',
     now: '2026-01-20T10:00',
     policy: { keepDaily: 3 },
@@ -310,7 +311,10 @@ describe('retention policy', () => {
     });
     assert.equal(decision.action, 'keep');
     // 12:00 CET + 2 wall-clock days = 12:00 CEST on the 30th = 10:00 UTC.
-    assert.deepEqual(decision.action === 'keep' && decision.reasons.find((r) => r.rule === 'retention'), { rule: 'retention', until: '2026-03-30T10:00:00.000Z' });
+    assert.deepEqual(decision.action === 'keep' && decision.reasons.find((r) => r.rule === 'retention'), {
+      rule: 'retention',
+      until: '2026-03-30T10:00:00.000Z',
+    });
   });
 
   it('returns decisions newest first and refuses an unknown zone', () => {
@@ -320,13 +324,16 @@ describe('retention policy', () => {
       now: new Date('2026-03-01T00:00Z'),
       timeZone: 'UTC',
     });
-    assert.deepEqual(decisions.map((d) => d.backup.id), ['new', 'old']);
+    assert.deepEqual(
+      decisions.map((d) => d.backup.id),
+      ['new', 'old'],
+    );
     assert.throws(() => decideRetention({ backups: [], policy: NONE, now: new Date(), timeZone: 'Mars/Olympus' }), /Unknown time zone/);
   });
 
   it('over many random histories never deletes a protected backup or the newest usable one of a type', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const statuses: BackupStatus[] = ['completed', 'completed', 'completed_with_warnings', 'failed', 'running'];
     const now = new Date('2026-06-15T12:00Z');
     for (let run = 0; run < 200; run++) {
@@ -338,7 +345,12 @@ describe('retention policy', () => {
           protectedUntil: random() < 0.1 ? new Date(now.getTime() + (random() - 0.5) * 10 * 86_400_000) : null,
         }),
       );
-      const policy = { retentionDays: 1 + Math.floor(random() * 60), keepDaily: Math.floor(random() * 10), keepWeekly: Math.floor(random() * 8), keepMonthly: Math.floor(random() * 12) };
+      const policy = {
+        retentionDays: 1 + Math.floor(random() * 60),
+        keepDaily: Math.floor(random() * 10),
+        keepWeekly: Math.floor(random() * 8),
+        keepMonthly: Math.floor(random() * 12),
+      };
       const decisions = decideRetention({ backups, policy, now, timeZone: random() < 0.5 ? 'UTC' : 'Pacific/Auckland' });
       assert.equal(decisions.length, backups.length);
       const deleted = new Set(decisions.filter((d) => d.action === 'delete').map((d) => d.backup.id));

@@ -7,7 +7,10 @@ import { BASE_ENV, configProblems } from '../helpers/config';
 describe('storage targets in the configuration', () => {
   it('has only the primary by default', () => {
     const config = loadConfig(BASE_ENV);
-    assert.deepEqual(config.storageTargets.map((t) => [t.target, t.kind, t.primary]), [['local', 'local', true]]);
+    assert.deepEqual(
+      config.storageTargets.map((t) => [t.target, t.kind, t.primary]),
+      [['local', 'local', true]],
+    );
     assert.equal(config.BACKUP_REQUIRE_ALL_COPIES, false);
     assert.equal(config.BACKUP_GDRIVE_REQUIRE_MOUNT, true);
   });
@@ -26,23 +29,29 @@ describe('storage targets in the configuration', () => {
       BACKUP_LOCAL_OFFSITE_PATH: '/mnt/offsite/kanbu',
       BACKUP_GDRIVE_PATH: '/mnt/gdrive/emergency',
     });
-    assert.deepEqual(config.storageTargets.map((t) => [t.target, t.kind, t.label, t.primary]), [
-      ['s3', 's3', undefined, true],
-      ['s3:us', 's3', 'us', false],
-      ['local:offsite', 'local', 'offsite', false],
-      ['gdrive', 'gdrive', undefined, false],
-    ]);
+    assert.deepEqual(
+      config.storageTargets.map((t) => [t.target, t.kind, t.label, t.primary]),
+      [
+        ['s3', 's3', undefined, true],
+        ['s3:us', 's3', 'us', false],
+        ['local:offsite', 'local', 'offsite', false],
+        ['gdrive', 'gdrive', undefined, false],
+      ],
+    );
     const [eu, us, offsite, gdrive] = config.storageTargets.map((t) => t.settings);
     assert.equal(eu.BACKUP_S3_BUCKET, 'kanbu-backups-eu');
     assert.equal(us.BACKUP_S3_BUCKET, 'kanbu-backups-us');
-    assert.equal(us.BACKUP_S3_REGION, 'us-east-1', 'the default, not the unnamed target\'s eu-central-1');
+    assert.equal(us.BACKUP_S3_REGION, 'us-east-1', "the default, not the unnamed target's eu-central-1");
     assert.equal(us.BACKUP_S3_SSE, undefined, 'not inherited');
     assert.equal(us.BACKUP_S3_FORCE_PATH_STYLE, true);
     assert.equal(offsite.BACKUP_LOCAL_PATH, '/mnt/offsite/kanbu');
     assert.equal(gdrive.BACKUP_GDRIVE_PATH, '/mnt/gdrive/emergency');
 
     const targets = createStorageTargets(config);
-    assert.deepEqual(targets.all.map((t) => t.name), ['s3', 's3:us', 'local:offsite', 'gdrive']);
+    assert.deepEqual(
+      targets.all.map((t) => t.name),
+      ['s3', 's3:us', 'local:offsite', 'gdrive'],
+    );
     assert.equal(targets.primary.location, 's3://kanbu-backups-eu/');
     assert.equal(targets.get('s3:us')?.location, 's3://kanbu-backups-us/ at https://s3.us-west-004.backblazeb2.com');
     assert.equal(targets.get('local:offsite')?.location, '/mnt/offsite/kanbu');
@@ -61,9 +70,13 @@ describe('storage targets in the configuration', () => {
     assert.doesNotThrow(() => loadConfig({ ...BASE_ENV, BACKUP_REPLICAS: 's3:us', BACKUP_S3_US_BUCKET: 'b' }));
   });
 
-  it('validates a named target\'s values under its own names, never echoing its secrets', () => {
+  it("validates a named target's values under its own names, never echoing its secrets", () => {
     const message = configProblems({
-      ...BASE_ENV, BACKUP_REPLICAS: 's3:us', BACKUP_S3_US_BUCKET: 'b', BACKUP_S3_US_PART_SIZE_MB: '2', BACKUP_S3_US_ENDPOINT: 'ftp://x',
+      ...BASE_ENV,
+      BACKUP_REPLICAS: 's3:us',
+      BACKUP_S3_US_BUCKET: 'b',
+      BACKUP_S3_US_PART_SIZE_MB: '2',
+      BACKUP_S3_US_ENDPOINT: 'ftp://x',
       BACKUP_S3_US_SECRET_ACCESS_KEY: 'us-secret-value-123',
     });
     assert.match(message, /BACKUP_S3_US_PART_SIZE_MB must not be less than 5/);
@@ -73,7 +86,7 @@ describe('storage targets in the configuration', () => {
     assert.equal(redact('the key is us-secret-value-123'), 'the key is ***', 'named secrets are masked in logs too');
   });
 
-  it('masks the AWS SDK\'s own credentials from the environment in logs', () => {
+  it("masks the AWS SDK's own credentials from the environment in logs", () => {
     loadConfig({ ...BASE_ENV, AWS_SECRET_ACCESS_KEY: 'aws-secret-from-env-42' });
     assert.equal(redact('x aws-secret-from-env-42 y'), 'x *** y');
   });
@@ -94,18 +107,35 @@ describe('storage targets in the configuration', () => {
   }
 
   it('refuses a replica in the same place as another target', () => {
-    const message = configProblems({ ...BASE_ENV, BACKUP_LOCAL_PATH: '/data/backups/', BACKUP_REPLICAS: 'local:copy', BACKUP_LOCAL_COPY_PATH: '/data/backups' });
+    const message = configProblems({
+      ...BASE_ENV,
+      BACKUP_LOCAL_PATH: '/data/backups/',
+      BACKUP_REPLICAS: 'local:copy',
+      BACKUP_LOCAL_COPY_PATH: '/data/backups',
+    });
     assert.match(message, /local:copy is in the same place as local/);
   });
 
   it('refuses an S3 prefix that could climb out of its folder, and a storage class that is not one', () => {
-    assert.match(configProblems({ ...BASE_ENV, BACKUP_STORAGE: 's3', BACKUP_S3_BUCKET: 'b', BACKUP_S3_PREFIX: 'kanbu/../other' }), /BACKUP_S3_PREFIX may contain only/);
-    assert.match(configProblems({ ...BASE_ENV, BACKUP_STORAGE: 's3', BACKUP_S3_BUCKET: 'b', BACKUP_S3_STORAGE_CLASS: 'cheap please' }), /BACKUP_S3_STORAGE_CLASS/);
+    assert.match(
+      configProblems({ ...BASE_ENV, BACKUP_STORAGE: 's3', BACKUP_S3_BUCKET: 'b', BACKUP_S3_PREFIX: 'kanbu/../other' }),
+      /BACKUP_S3_PREFIX may contain only/,
+    );
+    assert.match(
+      configProblems({ ...BASE_ENV, BACKUP_STORAGE: 's3', BACKUP_S3_BUCKET: 'b', BACKUP_S3_STORAGE_CLASS: 'cheap please' }),
+      /BACKUP_S3_STORAGE_CLASS/,
+    );
     assert.equal(loadConfig({ ...BASE_ENV, BACKUP_STORAGE: 's3', BACKUP_S3_BUCKET: 'b', BACKUP_S3_PREFIX: 'kanbu/prod/' }).BACKUP_S3_PREFIX, 'kanbu/prod/');
   });
 
   it('never lists the resolved targets (and their secrets) among the variables', () => {
-    const config = loadConfig({ ...BASE_ENV, BACKUP_REPLICAS: 's3:us', BACKUP_S3_US_BUCKET: 'b', BACKUP_S3_US_ACCESS_KEY_ID: 'AKIAEXAMPLE', BACKUP_S3_US_SECRET_ACCESS_KEY: 'hidden-secret-99' });
+    const config = loadConfig({
+      ...BASE_ENV,
+      BACKUP_REPLICAS: 's3:us',
+      BACKUP_S3_US_BUCKET: 'b',
+      BACKUP_S3_US_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      BACKUP_S3_US_SECRET_ACCESS_KEY: 'hidden-secret-99',
+    });
     assert.equal(Object.keys(config).includes('storageTargets'), false);
     assert.equal(JSON.stringify(config).includes('hidden-secret-99'), false);
     assert.equal(config.storageTargets[1].settings.BACKUP_S3_SECRET_ACCESS_KEY, 'hidden-secret-99');

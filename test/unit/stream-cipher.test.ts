@@ -63,7 +63,21 @@ describe('encrypted stream format v2', () => {
   it('rejects every single flipped byte, header or body', async () => {
     const plain = pseudoRandomBytes(3 * CHUNK + 100);
     const cipher = await encrypt(plain);
-    const positions = [0, 8, 9, 13, 20, 33, 40, 45, HEADER_LENGTH, HEADER_LENGTH + 500, HEADER_LENGTH + CHUNK + 3, cipher.length - TAG_LENGTH - 1, cipher.length - 1];
+    const positions = [
+      0,
+      8,
+      9,
+      13,
+      20,
+      33,
+      40,
+      45,
+      HEADER_LENGTH,
+      HEADER_LENGTH + 500,
+      HEADER_LENGTH + CHUNK + 3,
+      cipher.length - TAG_LENGTH - 1,
+      cipher.length - 1,
+    ];
     for (let p = HEADER_LENGTH; p < cipher.length; p += 211) positions.push(p);
     for (const position of positions) {
       const tampered = Buffer.from(cipher);
@@ -76,7 +90,17 @@ describe('encrypted stream format v2', () => {
   it('rejects truncation anywhere, including exactly at a chunk boundary', async () => {
     const cipher = await encrypt(pseudoRandomBytes(3 * CHUNK + 100));
     const record = CHUNK + TAG_LENGTH;
-    for (const length of [0, 5, HEADER_LENGTH - 1, HEADER_LENGTH, HEADER_LENGTH + 10, HEADER_LENGTH + record, HEADER_LENGTH + 2 * record, HEADER_LENGTH + 3 * record, cipher.length - 1]) {
+    for (const length of [
+      0,
+      5,
+      HEADER_LENGTH - 1,
+      HEADER_LENGTH,
+      HEADER_LENGTH + 10,
+      HEADER_LENGTH + record,
+      HEADER_LENGTH + 2 * record,
+      HEADER_LENGTH + 3 * record,
+      cipher.length - 1,
+    ]) {
       const err = await decryptError(cipher.subarray(0, length));
       assert.equal(err.code, ErrorCode.CorruptBackup, `length ${length}: ${err.message}`);
     }

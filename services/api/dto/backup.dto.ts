@@ -9,23 +9,29 @@ export class CreateBackupDto {
 }
 
 export class TriggerBackupDto extends CreateBackupDto {
-  @IsOptional() @IsUUID('all', { message: 'scheduleId must be a UUID' })
+  @IsOptional()
+  @IsUUID('all', { message: 'scheduleId must be a UUID' })
   scheduleId?: string;
 }
 
 const SORTS = { date: 'createdAt', size: 'sizeBytes' } as const;
 
 export class ListBackupsQuery extends PageQuery {
-  @IsOptional() @IsIn(Object.keys(SORTS), { message: 'sort must be one of: date, size' })
+  @IsOptional()
+  @IsIn(Object.keys(SORTS), { message: 'sort must be one of: date, size' })
   sort: keyof typeof SORTS = 'date';
 
-  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value)) @IsIn(['asc', 'desc'])
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @IsIn(['asc', 'desc'])
   order: 'asc' | 'desc' = 'desc';
 
-  @IsOptional() @IsIn(BACKUP_TYPES)
+  @IsOptional()
+  @IsIn(BACKUP_TYPES)
   type?: BackupType;
 
-  @IsOptional() @IsIn(BACKUP_STATUSES)
+  @IsOptional()
+  @IsIn(BACKUP_STATUSES)
   status?: BackupStatus;
 
   get sortField(): (typeof SORTS)[keyof typeof SORTS] {

@@ -3,12 +3,15 @@ import { EXECUTION_KINDS, EXECUTION_STATUSES, ExecutionKind, ExecutionStatus } f
 import { PageQuery } from './page-query';
 
 export class ListExecutionsQuery extends PageQuery {
-  @IsOptional() @IsIn(EXECUTION_KINDS)
+  @IsOptional()
+  @IsIn(EXECUTION_KINDS)
   kind?: ExecutionKind;
 
-  @IsOptional() @IsIn(EXECUTION_STATUSES)
+  @IsOptional()
+  @IsIn(EXECUTION_STATUSES)
   status?: ExecutionStatus;
 
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   scheduleId?: string;
 }

@@ -35,44 +35,74 @@ const MAX_RECIPIENTS = 50;
  * clears it. That is what lets a client save without knowing the secret.
  */
 export class UpdateNotificationSettingsDto {
-  @IsOptional() @EmptyToNull() @IsString() @MaxLength(2048) @IsUrlWithProtocol(HTTP_URL, { message: 'webhookUrl must be an http:// or https:// URL' }) @NoUrlCredentials()
+  @IsOptional()
+  @EmptyToNull()
+  @IsString()
+  @MaxLength(2048)
+  @IsUrlWithProtocol(HTTP_URL, { message: 'webhookUrl must be an http:// or https:// URL' })
+  @NoUrlCredentials()
   webhookUrl?: string | null;
 
-  @IsOptional() @EmptyToNull() @IsString() @MinLength(16, { message: 'webhookSecret must be at least 16 characters long' }) @MaxLength(256)
+  @IsOptional()
+  @EmptyToNull()
+  @IsString()
+  @MinLength(16, { message: 'webhookSecret must be at least 16 characters long' })
+  @MaxLength(256)
   webhookSecret?: string | null;
 
-  @ValidateIf((o: UpdateNotificationSettingsDto) => o.notifyOnSuccess !== undefined) @IsBoolean()
+  @ValidateIf((o: UpdateNotificationSettingsDto) => o.notifyOnSuccess !== undefined)
+  @IsBoolean()
   notifyOnSuccess?: boolean;
 
-  @ValidateIf((o: UpdateNotificationSettingsDto) => o.notifyOnFailure !== undefined) @IsBoolean()
+  @ValidateIf((o: UpdateNotificationSettingsDto) => o.notifyOnFailure !== undefined)
+  @IsBoolean()
   notifyOnFailure?: boolean;
 
   @ValidateIf((o: UpdateNotificationSettingsDto) => o.emailRecipients !== undefined)
-  @IsArray() @ArrayMaxSize(MAX_RECIPIENTS) @IsEmail({}, { each: true, message: 'emailRecipients must contain e-mail addresses only' }) @MaxLength(254, { each: true })
+  @IsArray()
+  @ArrayMaxSize(MAX_RECIPIENTS)
+  @IsEmail({}, { each: true, message: 'emailRecipients must contain e-mail addresses only' })
+  @MaxLength(254, { each: true })
   emailRecipients?: string[];
 
-  @IsOptional() @EmptyToNull() @IsString() @MaxLength(2048) @IsUrlWithProtocol(HTTP_URL, { message: 'slackWebhookUrl must be an http:// or https:// URL' }) @NoUrlCredentials()
+  @IsOptional()
+  @EmptyToNull()
+  @IsString()
+  @MaxLength(2048)
+  @IsUrlWithProtocol(HTTP_URL, { message: 'slackWebhookUrl must be an http:// or https:// URL' })
+  @NoUrlCredentials()
   slackWebhookUrl?: string | null;
 
-  @IsOptional() @EmptyToNull() @IsString() @MaxLength(2048) @IsUrlWithProtocol(HTTP_URL, { message: 'discordWebhookUrl must be an http:// or https:// URL' }) @NoUrlCredentials()
+  @IsOptional()
+  @EmptyToNull()
+  @IsString()
+  @MaxLength(2048)
+  @IsUrlWithProtocol(HTTP_URL, { message: 'discordWebhookUrl must be an http:// or https:// URL' })
+  @NoUrlCredentials()
   discordWebhookUrl?: string | null;
 }
 
 export class TestNotificationDto {
-  @IsOptional() @IsArray() @IsIn(CHANNELS, { each: true, message: `channels must be a list of: ${CHANNELS.join(', ')}` })
+  @IsOptional()
+  @IsArray()
+  @IsIn(CHANNELS, { each: true, message: `channels must be a list of: ${CHANNELS.join(', ')}` })
   channels?: Channel[];
 }
 
 export class ListDeliveriesQuery extends PageQuery {
-  @IsOptional() @IsIn(DELIVERY_CHANNELS)
+  @IsOptional()
+  @IsIn(DELIVERY_CHANNELS)
   channel?: DeliveryChannel;
 
-  @IsOptional() @IsIn(DELIVERY_STATUSES)
+  @IsOptional()
+  @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatus;
 
-  @IsOptional() @IsIn(EVENT_NAMES)
+  @IsOptional()
+  @IsIn(EVENT_NAMES)
   event?: string;
 
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   deliveryId?: string;
 }

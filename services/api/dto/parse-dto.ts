@@ -23,7 +23,10 @@ export function parseDto<T extends object>(dto: Constructor<T>, input: unknown):
   }
   // JSON.parse and the query parser make these own keys; they are never fields of ours.
   for (const key of ['__proto__', 'constructor', 'prototype']) {
-    if (Object.hasOwn(plain, key)) throw AppError.badRequest(ErrorCode.ValidationFailed, `Invalid request: property ${key} should not exist`, [{ field: key, messages: [`property ${key} should not exist`] }]);
+    if (Object.hasOwn(plain, key))
+      throw AppError.badRequest(ErrorCode.ValidationFailed, `Invalid request: property ${key} should not exist`, [
+        { field: key, messages: [`property ${key} should not exist`] },
+      ]);
   }
   const instance = plainToInstance(dto, plain);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });

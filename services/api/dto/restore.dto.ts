@@ -8,24 +8,32 @@ export class RestoreRequestDto {
   @Matches(PLAIN_DATABASE_NAME, { message: `targetDatabase must be ${PLAIN_DATABASE_NAME_RULE}` })
   targetDatabase?: string;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   keepPrevious?: boolean;
 
   /** Source backups: the directory to restore into (absolute path). */
-  @IsOptional() @IsString() @Matches(/^\/[^\0]*$/, { message: 'targetPath must be an absolute path' }) @MaxLength(4096)
+  @IsOptional()
+  @IsString()
+  @Matches(/^\/[^\0]*$/, { message: 'targetPath must be an absolute path' })
+  @MaxLength(4096)
   targetPath?: string;
 
   /** Source backups: replace a non-empty targetPath (kept as `<path>.pre-restore-<time>`). */
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   replaceExisting?: boolean;
 }
 
 export class RestoreConfirmDto {
-  @IsString() @IsNotEmpty({ message: 'token is required: request one with POST /api/backups/:id/restore' }) @MaxLength(200)
+  @IsString()
+  @IsNotEmpty({ message: 'token is required: request one with POST /api/backups/:id/restore' })
+  @MaxLength(200)
   token: string;
 }
 
 export class VerifyRequestDto {
-  @IsOptional() @IsIn(['checksum', 'restore-test'])
+  @IsOptional()
+  @IsIn(['checksum', 'restore-test'])
   mode?: VerifyMode;
 }

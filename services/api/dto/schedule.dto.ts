@@ -14,63 +14,116 @@ const MAX_BUCKETS = 1000;
 
 /** POST /api/schedules. Cron expression and time zone are checked further by the use case (with cron-parser). */
 export class CreateScheduleDto {
-  @trim @IsString() @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(128) @printable
+  @trim
+  @IsString()
+  @IsNotEmpty({ message: 'name must not be empty' })
+  @MaxLength(128)
+  @printable
   name: string;
 
   @IsIn(BACKUP_TYPES, { message: `type must be one of: ${BACKUP_TYPES.join(', ')}` })
   type: BackupType;
 
-  @trim @IsString() @IsNotEmpty({ message: 'cronExpression must not be empty' }) @MaxLength(128) @printable
+  @trim
+  @IsString()
+  @IsNotEmpty({ message: 'cronExpression must not be empty' })
+  @MaxLength(128)
+  @printable
   cronExpression: string;
 
   /** IANA zone; null or absent: BACKUP_CRON_TIMEZONE. */
-  @IsOptional() @trim @IsString() @MaxLength(64) @printable
+  @IsOptional()
+  @trim
+  @IsString()
+  @MaxLength(64)
+  @printable
   timezone?: string | null;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   enabled?: boolean;
 
   /** Null or absent: BACKUP_RETENTION_DAYS. */
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_DAYS)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_DAYS)
   retentionDays?: number | null;
 
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_BUCKETS)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_BUCKETS)
   keepDaily?: number;
 
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_BUCKETS)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_BUCKETS)
   keepWeekly?: number;
 
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_BUCKETS)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_BUCKETS)
   keepMonthly?: number;
 }
 
 /** PATCH /api/schedules/:id: any subset; `timezone` and `retentionDays` may be set to null (back to the default). */
 export class UpdateScheduleDto {
-  @present @trim @IsString() @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(128) @printable
+  @present
+  @trim
+  @IsString()
+  @IsNotEmpty({ message: 'name must not be empty' })
+  @MaxLength(128)
+  @printable
   name?: string;
 
-  @present @IsIn(BACKUP_TYPES, { message: `type must be one of: ${BACKUP_TYPES.join(', ')}` })
+  @present
+  @IsIn(BACKUP_TYPES, { message: `type must be one of: ${BACKUP_TYPES.join(', ')}` })
   type?: BackupType;
 
-  @present @trim @IsString() @IsNotEmpty({ message: 'cronExpression must not be empty' }) @MaxLength(128) @printable
+  @present
+  @trim
+  @IsString()
+  @IsNotEmpty({ message: 'cronExpression must not be empty' })
+  @MaxLength(128)
+  @printable
   cronExpression?: string;
 
-  @IsOptional() @trim @IsString() @MaxLength(64) @printable
+  @IsOptional()
+  @trim
+  @IsString()
+  @MaxLength(64)
+  @printable
   timezone?: string | null;
 
-  @present @IsBoolean()
+  @present
+  @IsBoolean()
   enabled?: boolean;
 
-  @IsOptional() @IsInt() @Min(1) @Max(MAX_DAYS)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_DAYS)
   retentionDays?: number | null;
 
-  @present @IsInt() @Min(0) @Max(MAX_BUCKETS)
+  @present
+  @IsInt()
+  @Min(0)
+  @Max(MAX_BUCKETS)
   keepDaily?: number;
 
-  @present @IsInt() @Min(0) @Max(MAX_BUCKETS)
+  @present
+  @IsInt()
+  @Min(0)
+  @Max(MAX_BUCKETS)
   keepWeekly?: number;
 
-  @present @IsInt() @Min(0) @Max(MAX_BUCKETS)
+  @present
+  @IsInt()
+  @Min(0)
+  @Max(MAX_BUCKETS)
   keepMonthly?: number;
 }
 

@@ -26,7 +26,7 @@ export function errorHandler(err: unknown, req: Request, res: Response, next: Ne
   const appError = toAppError(err);
   if (appError.status >= 500) {
     const cause = appError.code === ErrorCode.Internal ? err : appError;
-    logger.error(`${req.method} ${req.path} failed: ${cause instanceof Error ? cause.stack ?? cause.message : String(cause)}`);
+    logger.error(`${req.method} ${req.path} failed: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
   }
   const body: { code: string; message: string; details?: unknown } = { code: appError.code, message: appError.message };
   if (appError.details !== undefined) body.details = appError.details;

@@ -25,7 +25,8 @@ export function bullBoardRouter(queues: QueueRegistry): Router {
   });
   serverAdapter.setErrorHandler((error) => {
     const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) return { status: status as 400, body: { error: { code: 'VALIDATION_FAILED', message: 'The request could not be read' } } };
+    if (status && status >= 400 && status < 500)
+      return { status: status as 400, body: { error: { code: 'VALIDATION_FAILED', message: 'The request could not be read' } } };
     logger.error(`Bull Board request failed: ${error.message}`);
     return { status: 500, body: { error: { code: 'INTERNAL', message: 'Internal server error' } } };
   });

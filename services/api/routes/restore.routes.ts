@@ -33,7 +33,8 @@ export function restoreRoutes(runtime: Runtime): Router {
         warnings: sourceRestoreWarnings(body.targetPath, replaceExisting, runtime.config.KANBU_SOURCE_PATH),
       };
     }
-    if (body.targetPath || body.replaceExisting !== undefined) throw AppError.badRequest(ErrorCode.ValidationFailed, 'targetPath and replaceExisting are for source backups');
+    if (body.targetPath || body.replaceExisting !== undefined)
+      throw AppError.badRequest(ErrorCode.ValidationFailed, 'targetPath and replaceExisting are for source backups');
     return {
       pending: { backupId: backup.id, targetDatabase: body.targetDatabase, keepPrevious },
       target: { database: body.targetDatabase ?? live(), replacesLiveDatabase: !body.targetDatabase, keepPrevious },

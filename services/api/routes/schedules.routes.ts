@@ -13,7 +13,12 @@ import { presentRetentionPlan, presentSchedule, scheduleDefaults } from '../pres
 export function scheduleRoutes(runtime: Runtime): Router {
   const router = Router();
   const defaults = scheduleDefaults(runtime.config);
-  const deps: ManageScheduleDeps = { schedules: runtime.schedules, mirror: runtime.scheduleMirror, defaultTimeZone: defaults.defaultTimeZone, logger: createLogger('Scheduler') };
+  const deps: ManageScheduleDeps = {
+    schedules: runtime.schedules,
+    mirror: runtime.scheduleMirror,
+    defaultTimeZone: defaults.defaultTimeZone,
+    logger: createLogger('Scheduler'),
+  };
 
   async function findSchedule(id: string | string[] | undefined) {
     const schedule = await runtime.schedules.findById(uuidParam(id, 'Schedule'));
@@ -50,7 +55,12 @@ export function scheduleRoutes(runtime: Runtime): Router {
   router.get('/:id/retention-preview', async (req, res) => {
     const schedule = await findSchedule(req.params.id);
     const plan = await planRetention(
-      { backups: runtime.backups, schedules: runtime.schedules, defaultRetentionDays: defaults.defaultRetentionDays, defaultTimeZone: defaults.defaultTimeZone },
+      {
+        backups: runtime.backups,
+        schedules: runtime.schedules,
+        defaultRetentionDays: defaults.defaultRetentionDays,
+        defaultTimeZone: defaults.defaultTimeZone,
+      },
       schedule.id,
     );
     res.json(presentRetentionPlan(plan));

@@ -23,7 +23,9 @@ export function triggerRoutes(runtime: Runtime, json: RequestHandler): Router {
     if (!schedule) throw AppError.notFound(ErrorCode.ScheduleNotFound, 'Schedule not found');
     if (!schedule.enabled) throw AppError.conflict(ErrorCode.ScheduleDisabled, `Schedule "${schedule.name}" is disabled`);
     if (schedule.type !== type) {
-      throw AppError.badRequest(ErrorCode.ValidationFailed, `type must be the schedule's type (${schedule.type})`, [{ field: 'type', messages: [`must be ${schedule.type}`] }]);
+      throw AppError.badRequest(ErrorCode.ValidationFailed, `type must be the schedule's type (${schedule.type})`, [
+        { field: 'type', messages: [`must be ${schedule.type}`] },
+      ]);
     }
     const slot = scheduleSlot(schedule, runtime.config.BACKUP_CRON_TIMEZONE, new Date());
     return { slot, jobId: `slot-${schedule.id}-${Date.parse(slot)}` };

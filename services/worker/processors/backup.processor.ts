@@ -27,7 +27,9 @@ async function skip(runtime: Runtime, ctx: JobContext, why: Skipped, message: st
 async function slotOf(runtime: Runtime, job: Job<BackupJobData>, ctx: JobContext, schedule: Schedule): Promise<string | null> {
   const known = ctx.execution.details?.slot;
   if (typeof known === 'string') return known;
-  const slot = job.data.slot ?? (job.data.trigger === 'schedule' ? scheduleSlot(schedule, runtime.config.BACKUP_CRON_TIMEZONE, new Date(job.timestamp + (job.opts.delay ?? 0))) : null);
+  const slot =
+    job.data.slot ??
+    (job.data.trigger === 'schedule' ? scheduleSlot(schedule, runtime.config.BACKUP_CRON_TIMEZONE, new Date(job.timestamp + (job.opts.delay ?? 0))) : null);
   if (slot) await runtime.executions.mergeDetails(ctx.execution.id, { slot });
   return slot;
 }
@@ -46,22 +48,32 @@ export function backupProcessor(runtime: Runtime): JobHandler<BackupJobData> {
     return runExclusive(runtime, job, ctx, backupLockResource(runtime.config, type), async (lockLost) => {
       if (schedule && slot) {
         const done = await runtime.executions.findCompletedSlotRun(schedule.id, slot, ctx.execution.id);
-        if (done) return skip(runtime, ctx, { skipped: 'slot_already_backed_up', duplicateOf: done.id }, `Slot ${slot} of schedule "${schedule.name}" was already backed up by ${done.id}`);
+        if (done)
+          return skip(
+            runtime,
+            ctx,
+            { skipped: 'slot_already_backed_up', duplicateOf: done.id },
+            `Slot ${slot} of schedule "${schedule.name}" was already backed up by ${done.id}`,
+          );
       }
-      const backup = await createBackup(
-        backupDeps(runtime, ctx.logger),
-        {
-          type,
-          trigger: job.data.trigger,
-          scheduleId: schedule?.id ?? null,
-          executionId: ctx.execution.id,
-          onProgress: ctx.progress,
-          onReserved: (reserved) => runtime.executions.linkBackup(ctx.execution.id, reserved.id),
-          signal: lockLost,
-        },
-      );
+      const backup = await createBackup(backupDeps(runtime, ctx.logger), {
+        type,
+        trigger: job.data.trigger,
+        scheduleId: schedule?.id ?? null,
+        executionId: ctx.execution.id,
+        onProgress: ctx.progress,
+        onReserved: (reserved) => runtime.executions.linkBackup(ctx.execution.id, reserved.id),
+        signal: lockLost,
+      });
       await enqueuePrune(runtime.enqueueDeps, ctx.logger, { type, scheduleId: schedule?.id ?? null });
-      return { backupId: backup.id, filename: backup.filename, status: backup.status, sizeBytes: backup.sizeBytes, checksum: backup.checksum, warnings: backup.error };
+      return {
+        backupId: backup.id,
+        filename: backup.filename,
+        status: backup.status,
+        sizeBytes: backup.sizeBytes,
+        checksum: backup.checksum,
+        warnings: backup.error,
+      };
     });
   };
 }

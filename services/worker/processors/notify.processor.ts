@@ -18,10 +18,18 @@ export function notifyProcessor(runtime: Runtime): JobHandler<NotifyJobData> {
       for (const line of result.announced) ctx.logger.info(`Queued ${line}`);
       return result;
     }
-    if (job.attemptsMade === 0) await runtime.executions.mergeDetails(ctx.execution.id, { channel: data.type, event: data.event.event, deliveryId: data.deliveryId });
+    if (job.attemptsMade === 0)
+      await runtime.executions.mergeDetails(ctx.execution.id, { channel: data.type, event: data.event.event, deliveryId: data.deliveryId });
     const outcome = await deliverNotification(
       { settings: runtime.notificationSettings, deliveries: runtime.deliveries, config },
-      { channel: data.type, event: data.event, deliveryId: data.deliveryId, executionId: ctx.execution.id, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1 },
+      {
+        channel: data.type,
+        event: data.event,
+        deliveryId: data.deliveryId,
+        executionId: ctx.execution.id,
+        attempt: job.attemptsMade + 1,
+        maxAttempts: job.opts.attempts ?? 1,
+      },
     );
     if (outcome.status === 'skipped') ctx.logger.info(`Skipped ${data.event.event} ${data.deliveryId}: ${outcome.reason}`);
     else ctx.logger.info(`Delivered ${data.event.event} ${data.deliveryId} via ${data.type} to ${outcome.target}`);

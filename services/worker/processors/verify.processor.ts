@@ -20,7 +20,14 @@ export function verifyProcessor(runtime: Runtime): JobHandler<VerifyJobData> {
     }
     await runtime.executions.linkBackup(ctx.execution.id, backupId);
     const result = await verifyBackup(
-      { backups: runtime.backups, copies: runtime.copies, targets: runtime.targets, keys: runtime.keys, executor: () => createVerifyExecutor(runtime.config), logger: ctx.logger },
+      {
+        backups: runtime.backups,
+        copies: runtime.copies,
+        targets: runtime.targets,
+        keys: runtime.keys,
+        executor: () => createVerifyExecutor(runtime.config),
+        logger: ctx.logger,
+      },
       { backupId, executionId: ctx.execution.id, mode: job.data.mode, onProgress: ctx.progress },
     );
     await runtime.executions.mergeDetails(ctx.execution.id, { mode: job.data.mode, ...result });

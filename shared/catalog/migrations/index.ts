@@ -4,4 +4,9 @@ import { NotificationDeliveriesAndAlerts1764300001000 } from './1764300001000-no
 import { HistoryIndexes1764400001000 } from './1764400001000-history-indexes';
 
 /** Every catalog migration, oldest first. Add new ones at the end. */
-export const CATALOG_MIGRATIONS = [InitialCatalog1763900000000, ScheduleIndexes1764200001000, NotificationDeliveriesAndAlerts1764300001000, HistoryIndexes1764400001000];
+export const CATALOG_MIGRATIONS = [
+  InitialCatalog1763900000000,
+  ScheduleIndexes1764200001000,
+  NotificationDeliveriesAndAlerts1764300001000,
+  HistoryIndexes1764400001000,
+];

@@ -52,12 +52,15 @@ export class BackupRepository {
   }
 
   async markCompleted(id: string, facts: CompletedBackupFacts): Promise<void> {
-    await this.repo.update({ id }, {
-      ...facts,
-      error: facts.error ?? null,
-      completedAt: new Date(),
-      verificationStatus: facts.checksum ? 'pending' : 'no_checksum',
-    });
+    await this.repo.update(
+      { id },
+      {
+        ...facts,
+        error: facts.error ?? null,
+        completedAt: new Date(),
+        verificationStatus: facts.checksum ? 'pending' : 'no_checksum',
+      },
+    );
   }
 
   async markFailed(id: string, error: string, durationMs: number): Promise<void> {
@@ -81,7 +84,9 @@ export class BackupRepository {
    * go through `em`.
    */
   private withRowLock<T>(id: string, work: (backup: Backup | null, em: EntityManager) => Promise<T>): Promise<T> {
-    return this.repo.manager.transaction(async (em) => work(await em.getRepository(Backup).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } }), em));
+    return this.repo.manager.transaction(async (em) =>
+      work(await em.getRepository(Backup).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } }), em),
+    );
   }
 
   /**

@@ -6,7 +6,10 @@ import { NotificationSettings } from '../entities';
 export const NOTIFICATION_SETTINGS_ID = 1;
 
 export type NotificationSettingsChanges = Partial<
-  Pick<NotificationSettings, 'webhookUrl' | 'webhookSecret' | 'notifyOnSuccess' | 'notifyOnFailure' | 'emailRecipients' | 'slackWebhookUrl' | 'discordWebhookUrl'>
+  Pick<
+    NotificationSettings,
+    'webhookUrl' | 'webhookSecret' | 'notifyOnSuccess' | 'notifyOnFailure' | 'emailRecipients' | 'slackWebhookUrl' | 'discordWebhookUrl'
+  >
 >;
 
 export class NotificationSettingsRepository {

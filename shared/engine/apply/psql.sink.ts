@@ -32,7 +32,12 @@ export class PsqlSink extends Writable {
   constructor(target: PostgresConnection | PsqlInvocation) {
     super({ highWaterMark: 1024 * 1024 });
     const run = 'command' in target ? target : localPsql(target);
-    this.psql = new ChildTransform(run.command, [...run.args, ...PSQL_SCRIPT_ARGS, '--single-transaction'], { label: 'psql', env: run.env, code: ErrorCode.RestoreFailed, transient: isTransientPgError });
+    this.psql = new ChildTransform(run.command, [...run.args, ...PSQL_SCRIPT_ARGS, '--single-transaction'], {
+      label: 'psql',
+      env: run.env,
+      code: ErrorCode.RestoreFailed,
+      transient: isTransientPgError,
+    });
     this.psql.on('error', (err) => this.destroy(err));
     // What psql prints on stdout (set_config results) is not needed.
     this.psql.resume();

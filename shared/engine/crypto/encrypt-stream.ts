@@ -2,9 +2,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { Transform, TransformCallback } from 'node:stream';
 import type { EncryptionKey } from './encryption-key';
 import { PBKDF2_ITERATIONS } from './encryption-key';
-import {
-  chunkNonce, DEFAULT_CHUNK_SIZE, deriveFileKey, encodeHeader, Kdf, MAX_CHUNKS, NONCE_PREFIX_LENGTH, SALT_LENGTH, StreamHeader,
-} from './stream-format';
+import { chunkNonce, DEFAULT_CHUNK_SIZE, deriveFileKey, encodeHeader, Kdf, MAX_CHUNKS, NONCE_PREFIX_LENGTH, SALT_LENGTH, StreamHeader } from './stream-format';
 
 /** Encrypts a byte stream into format v2, one authenticated chunk at a time. */
 class EncryptStream extends Transform {
@@ -13,7 +11,11 @@ class EncryptStream extends Transform {
   private index = 0;
   private headerSent = false;
 
-  constructor(private readonly fileKey: Buffer, private readonly headerBytes: Buffer, private readonly header: StreamHeader) {
+  constructor(
+    private readonly fileKey: Buffer,
+    private readonly headerBytes: Buffer,
+    private readonly header: StreamHeader,
+  ) {
     super();
   }
 

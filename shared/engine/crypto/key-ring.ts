@@ -5,12 +5,19 @@ import { EncryptionKey, parseEncryptionKey } from './encryption-key';
 export class KeyRing {
   private readonly byId = new Map<string, EncryptionKey>();
 
-  constructor(readonly current: EncryptionKey | undefined, readonly previous: readonly EncryptionKey[] = []) {
+  constructor(
+    readonly current: EncryptionKey | undefined,
+    readonly previous: readonly EncryptionKey[] = [],
+  ) {
     for (const key of [...previous, ...(current ? [current] : [])]) this.byId.set(key.id, key);
   }
 
   static fromConfig(currentKey: string | undefined, oldKeys: string | undefined = undefined): KeyRing {
-    const previous = (oldKeys ?? '').split(',').map((k) => k.trim()).filter(Boolean).map(parseEncryptionKey);
+    const previous = (oldKeys ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean)
+      .map(parseEncryptionKey);
     return new KeyRing(currentKey ? parseEncryptionKey(currentKey) : undefined, previous);
   }
 

@@ -29,7 +29,10 @@ export const MAINTENANCE_DATABASE = 'postgres';
 const QUERY_ARGS = ['-A', '-t', '-F', '\t'];
 
 export function parseRows(stdout: string): string[][] {
-  return stdout.split('\n').filter((line) => line.length > 0).map((line) => line.split('\t'));
+  return stdout
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => line.split('\t'));
 }
 
 abstract class PsqlExecutor implements PostgresExecutor {
@@ -56,7 +59,10 @@ abstract class PsqlExecutor implements PostgresExecutor {
 
 /** psql over the network with the connection of DATABASE_URL (password in PGPASSWORD). */
 export class DirectPsqlExecutor extends PsqlExecutor {
-  constructor(private readonly conn: PostgresConnection, private readonly psqlPath = 'psql') {
+  constructor(
+    private readonly conn: PostgresConnection,
+    private readonly psqlPath = 'psql',
+  ) {
     super();
   }
 

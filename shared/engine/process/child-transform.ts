@@ -27,7 +27,11 @@ export class ChildTransform extends Duplex {
   private exit: ChildExit | null = null;
   private stdoutEnded = false;
 
-  constructor(command: string, args: string[], private readonly options: ChildTransformOptions) {
+  constructor(
+    command: string,
+    args: string[],
+    private readonly options: ChildTransformOptions,
+  ) {
     super({ readableHighWaterMark: 1024 * 1024, writableHighWaterMark: 1024 * 1024 });
     this.child = spawn(command, args, { env: childEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr.setEncoding('utf8');

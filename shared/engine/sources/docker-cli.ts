@@ -29,6 +29,9 @@ export class DockerCli {
   /** Names of the running containers that match a `docker ps --filter`. */
   async runningNames(filter: string): Promise<string[]> {
     const out = await this.run(['ps', '--filter', filter, '--format', '{{.Names}}']);
-    return out.split('\n').map((l) => l.trim()).filter(Boolean);
+    return out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
 }

@@ -52,5 +52,8 @@ export async function discoverPostgresContainer(docker: DockerCli, options: Disc
   if (names.length > 1) throw ambiguous(`the name pattern "${options.pattern}"`, names);
   if (names.length === 1) return { name: names[0], foundBy: `name pattern "${options.pattern}"` };
   tried.push(`name pattern "${options.pattern}" (POSTGRES_CONTAINER_PATTERN; no running container)`);
-  throw new AppError(ErrorCode.SourceFailed, `Docker mode: PostgreSQL container not found. Tried: ${tried.join('; ')}. Set POSTGRES_CONTAINER to the container's name`);
+  throw new AppError(
+    ErrorCode.SourceFailed,
+    `Docker mode: PostgreSQL container not found. Tried: ${tried.join('; ')}. Set POSTGRES_CONTAINER to the container's name`,
+  );
 }

@@ -29,7 +29,12 @@ export async function containerLogin(docker: DockerCli, container: string, conn?
  * `-e NAME` (without `=value`) copies each into the container, so the password
  * never appears in any argv (neither ours nor docker's).
  */
-export function dockerExec(container: string, login: DockerLogin, command: string[], options: { stdin?: boolean; database?: string } = {}): { args: string[]; env: NodeJS.ProcessEnv } {
+export function dockerExec(
+  container: string,
+  login: DockerLogin,
+  command: string[],
+  options: { stdin?: boolean; database?: string } = {},
+): { args: string[]; env: NodeJS.ProcessEnv } {
   const env: NodeJS.ProcessEnv = { PGUSER: login.user, PGDATABASE: options.database ?? login.database, PGAPPNAME: 'kanbu-backup' };
   if (login.password !== undefined) env.PGPASSWORD = login.password;
   const flags = Object.keys(env).flatMap((name) => ['-e', name]);

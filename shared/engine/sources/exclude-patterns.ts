@@ -27,20 +27,24 @@ export class ExcludeMatcher {
   private readonly rules: Rule[];
 
   constructor(readonly patterns: readonly string[]) {
-    this.rules = patterns.map((p) => p.trim()).filter(Boolean).map(toRule);
+    this.rules = patterns
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map(toRule);
   }
 
   /** `relativePath` uses `/` and has no leading `./`. */
   excludes(relativePath: string, isDirectory: boolean): boolean {
     const name = posix.basename(relativePath);
-    return this.rules.some(
-      (rule) => (!rule.directoryOnly || isDirectory) && minimatch(rule.anchored ? relativePath : name, rule.glob, { dot: true }),
-    );
+    return this.rules.some((rule) => (!rule.directoryOnly || isDirectory) && minimatch(rule.anchored ? relativePath : name, rule.glob, { dot: true }));
   }
 }
 
 /** The default exclusions plus the comma-separated extra ones of BACKUP_SOURCE_EXCLUDE. */
 export function sourceExcludes(extra: string | undefined, more: readonly string[] = []): ExcludeMatcher {
-  const configured = (extra ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const configured = (extra ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   return new ExcludeMatcher([...DEFAULT_SOURCE_EXCLUDES, ...configured, ...more]);
 }

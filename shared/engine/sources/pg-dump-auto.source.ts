@@ -27,7 +27,10 @@ export class PgDumpAutoSource implements BackupSource {
   readonly type = 'database' as const;
   readonly extension = 'sql';
 
-  constructor(private readonly direct: PgDumpDirectSource | null, private readonly docker: PgDumpDockerSource) {}
+  constructor(
+    private readonly direct: PgDumpDirectSource | null,
+    private readonly docker: PgDumpDockerSource,
+  ) {}
 
   async open(): Promise<OpenedSource> {
     let directProblem = 'DATABASE_URL is not set';

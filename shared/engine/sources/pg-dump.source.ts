@@ -42,7 +42,10 @@ export class PgDumpDirectSource implements BackupSource {
   readonly type = 'database' as const;
   readonly extension = 'sql';
 
-  constructor(readonly conn: PostgresConnection, private readonly pgDumpPath = 'pg_dump') {}
+  constructor(
+    readonly conn: PostgresConnection,
+    private readonly pgDumpPath = 'pg_dump',
+  ) {}
 
   async open(): Promise<OpenedSource> {
     // Best effort: when the server cannot be asked, pg_dump itself reports why it cannot connect.

@@ -27,14 +27,20 @@ export class TarSource implements BackupSource {
   readonly type = 'source' as const;
   readonly extension = 'tar';
 
-  constructor(private readonly root: string, private readonly exclude: ExcludeMatcher) {}
+  constructor(
+    private readonly root: string,
+    private readonly exclude: ExcludeMatcher,
+  ) {}
 
   async open(): Promise<OpenedSource> {
     await this.requireDirectory();
     const keep = (path: string, s: Stats) => isArchivable(s) && !this.exclude.excludes(path.replace(/^\.\//, ''), s.isDirectory());
     const topLevel = (await readdir(this.root)).sort();
     const estimatedBytes = await this.measure('', topLevel, keep);
-    const pack = createTar({ cwd: this.root, portable: true, strict: true, follow: false, maxReadSize: 1024 * 1024, filter: (path, entry) => keep(path, entry as Stats) }, topLevel);
+    const pack = createTar(
+      { cwd: this.root, portable: true, strict: true, follow: false, maxReadSize: 1024 * 1024, filter: (path, entry) => keep(path, entry as Stats) },
+      topLevel,
+    );
     const root = this.root;
     async function* archive(): AsyncGenerator<Buffer> {
       try {

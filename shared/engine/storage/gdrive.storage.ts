@@ -18,7 +18,11 @@ export interface GDriveOptions {
  * validated before the mount, so a bad name is a 400 whatever the mount does.
  */
 export class GDriveStorage extends LocalStorage {
-  constructor(name: string, root: string, private readonly options: GDriveOptions) {
+  constructor(
+    name: string,
+    root: string,
+    private readonly options: GDriveOptions,
+  ) {
     super(name, root);
   }
 

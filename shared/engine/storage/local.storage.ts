@@ -36,14 +36,20 @@ async function publishNoOverwrite(tempPath: string, finalPath: string): Promise<
   } catch (err) {
     if (!NO_HARD_LINKS.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
   }
-  const taken = await stat(finalPath).then(() => true, (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? false : Promise.reject(err)));
+  const taken = await stat(finalPath).then(
+    () => true,
+    (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? false : Promise.reject(err)),
+  );
   if (taken) throw Object.assign(new Error(`EEXIST: file already exists, ${finalPath}`), { code: 'EEXIST' });
   await rename(tempPath, finalPath);
 }
 
 /** Backups in a directory: temp file, fsync, then a no-overwrite rename into place. */
 export class LocalStorage implements StorageBackend {
-  constructor(readonly name: string, readonly root: string) {}
+  constructor(
+    readonly name: string,
+    readonly root: string,
+  ) {}
 
   get location(): string {
     return this.root;

@@ -17,9 +17,7 @@ export interface MountRequirements {
  * on the local disk under the empty mount point.
  */
 export async function mountProblem(path: string, requirements: MountRequirements): Promise<string | null> {
-  return withTimeout(probe(path, requirements), CHECK_TIMEOUT_MS, `it did not answer within ${CHECK_TIMEOUT_MS / 1000} s`).catch(
-    (err: Error) => err.message,
-  );
+  return withTimeout(probe(path, requirements), CHECK_TIMEOUT_MS, `it did not answer within ${CHECK_TIMEOUT_MS / 1000} s`).catch((err: Error) => err.message);
 }
 
 async function probe(path: string, requirements: MountRequirements): Promise<string | null> {

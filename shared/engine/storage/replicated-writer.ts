@@ -66,7 +66,10 @@ export class ReplicatedWriter implements StorageWriter {
   /** Rejects on the first fatal error, so a write waiting for a slow replica stops at once. */
   private readonly fatal: Promise<never>;
 
-  constructor(branches: Omit<Branch, 'state' | 'cleanup'>[], private readonly options: ReplicatedWriteOptions) {
+  constructor(
+    branches: Omit<Branch, 'state' | 'cleanup'>[],
+    private readonly options: ReplicatedWriteOptions,
+  ) {
     if (branches.filter((b) => b.primary).length !== 1) throw new Error('A replicated write needs exactly one primary copy');
     this.branches = branches.map((b) => ({ ...b, state: b.writer ? 'writing' : 'failed', cleanup: Promise.resolve() }));
     this.fatal = new Promise<never>((_, reject) => (this.fail = reject));
@@ -107,7 +110,12 @@ export class ReplicatedWriter implements StorageWriter {
     await Promise.all(this.branches.map((b) => b.cleanup));
     const primary = this.branches.find((b) => b.primary)!;
     const firstFailed = this.branches.find((b) => b.state === 'failed');
-    const error = primary.state !== 'committed' ? primary.error : this.options.requireAll && firstFailed ? requireAllError(firstFailed.target, firstFailed.error) : undefined;
+    const error =
+      primary.state !== 'committed'
+        ? primary.error
+        : this.options.requireAll && firstFailed
+          ? requireAllError(firstFailed.target, firstFailed.error)
+          : undefined;
     if (error) {
       await this.rollBack();
       throw error;

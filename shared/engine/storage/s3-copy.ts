@@ -1,6 +1,12 @@
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, S3Client,
-  ServerSideEncryption, StorageClass, UploadPartCopyCommand,
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  S3Client,
+  ServerSideEncryption,
+  StorageClass,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { mapWithConcurrency } from '../../util/map-with-concurrency';
 
@@ -59,18 +65,29 @@ function copySource(bucket: string, key: string): string {
 export async function copyWithAttributes(client: S3Client, request: CopyRequest, tuning: CopyTuning): Promise<void> {
   const source = copySource(request.bucket, request.from);
   if (request.sizeBytes <= tuning.maxSingleCopyBytes) {
-    await client.send(new CopyObjectCommand({
-      Bucket: request.bucket, Key: request.to, CopySource: source, MetadataDirective: 'REPLACE', ...attributeParams(request.attributes),
-    }));
+    await client.send(
+      new CopyObjectCommand({
+        Bucket: request.bucket,
+        Key: request.to,
+        CopySource: source,
+        MetadataDirective: 'REPLACE',
+        ...attributeParams(request.attributes),
+      }),
+    );
     return;
   }
   const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: request.bucket, Key: request.to, ...attributeParams(request.attributes) }));
   const target = { Bucket: request.bucket, Key: request.to, UploadId };
   try {
     const parts = await mapWithConcurrency(copyRanges(request.sizeBytes, tuning.copyPartBytes), COPY_CONCURRENCY, async (range) => {
-      const result = await client.send(new UploadPartCopyCommand({
-        ...target, PartNumber: range.partNumber, CopySource: source, CopySourceRange: `bytes=${range.start}-${range.end}`,
-      }));
+      const result = await client.send(
+        new UploadPartCopyCommand({
+          ...target,
+          PartNumber: range.partNumber,
+          CopySource: source,
+          CopySourceRange: `bytes=${range.start}-${range.end}`,
+        }),
+      );
       return { PartNumber: range.partNumber, ETag: result.CopyPartResult?.ETag };
     });
     await client.send(new CompleteMultipartUploadCommand({ ...target, MultipartUpload: { Parts: parts } }));

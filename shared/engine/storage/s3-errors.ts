@@ -7,8 +7,16 @@ interface SdkError {
 
 /** Errors no retry fixes: wrong credentials, missing bucket, refused parameters. */
 const PERMANENT = new Set([
-  'AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'NoSuchBucket', 'InvalidBucketName',
-  'AuthorizationHeaderMalformed', 'PermanentRedirect', 'InvalidStorageClass', 'InvalidArgument', 'InvalidRequest',
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'NoSuchBucket',
+  'InvalidBucketName',
+  'AuthorizationHeaderMalformed',
+  'PermanentRedirect',
+  'InvalidStorageClass',
+  'InvalidArgument',
+  'InvalidRequest',
 ]);
 
 export function isNotFound(err: unknown): boolean {

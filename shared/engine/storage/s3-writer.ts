@@ -35,16 +35,24 @@ export interface S3WriteTarget {
  */
 export function createS3Writer(t: S3WriteTarget): StorageWriter {
   const body = new PassThrough();
-  const encryption = { ...(t.attributes.sse ? { ServerSideEncryption: t.attributes.sse } : {}), ...(t.attributes.sseKmsKeyId ? { SSEKMSKeyId: t.attributes.sseKmsKeyId } : {}) };
+  const encryption = {
+    ...(t.attributes.sse ? { ServerSideEncryption: t.attributes.sse } : {}),
+    ...(t.attributes.sseKmsKeyId ? { SSEKMSKeyId: t.attributes.sseKmsKeyId } : {}),
+  };
   const upload = new Upload({
     client: t.client,
-    params: { Bucket: t.bucket, Key: t.tempKey, Body: body, ContentType: 'application/octet-stream', ...encryption } as ConstructorParameters<typeof Upload>[0]['params'],
+    params: { Bucket: t.bucket, Key: t.tempKey, Body: body, ContentType: 'application/octet-stream', ...encryption } as ConstructorParameters<
+      typeof Upload
+    >[0]['params'],
     partSize: t.partSizeBytes,
     queueSize: UPLOAD_QUEUE_SIZE,
     leavePartsOnError: false,
   });
   const uploaded = upload.done().then(() => undefined);
-  const failure = uploaded.then(() => null, (err) => s3Failure(err, 'upload', t.where));
+  const failure = uploaded.then(
+    () => null,
+    (err) => s3Failure(err, 'upload', t.where),
+  );
   // The SDK destroys the body when it stops reading (an AbortError); writers must see why the upload stopped instead.
   body.on('error', () => undefined);
   const failed = (callback: (err?: Error | null) => void) => failure.then((err) => callback(err ?? new Error(`S3 upload to ${t.where} stopped reading`)));
@@ -52,7 +60,10 @@ export function createS3Writer(t: S3WriteTarget): StorageWriter {
     write(chunk: Buffer, _encoding, callback) {
       if (body.destroyed) return void failed(callback);
       if (body.write(chunk)) return callback();
-      drained(body).then(() => callback(), () => failed(callback));
+      drained(body).then(
+        () => callback(),
+        () => failed(callback),
+      );
     },
     final(callback) {
       if (body.destroyed) return void failed(callback);
@@ -69,7 +80,11 @@ export function createS3Writer(t: S3WriteTarget): StorageWriter {
 
   const remove = (key: string) => t.client.send(new DeleteObjectCommand({ Bucket: t.bucket, Key: key }));
   const sizeOf = async (key: string) => (await t.client.send(new HeadObjectCommand({ Bucket: t.bucket, Key: key }))).ContentLength ?? 0;
-  const exists = (key: string) => sizeOf(key).then(() => true, (err) => (isNotFound(err) ? false : Promise.reject(err)));
+  const exists = (key: string) =>
+    sizeOf(key).then(
+      () => true,
+      (err) => (isNotFound(err) ? false : Promise.reject(err)),
+    );
 
   return {
     stream,
@@ -82,7 +97,11 @@ export function createS3Writer(t: S3WriteTarget): StorageWriter {
           throw new AppError(ErrorCode.StorageUnavailable, `${t.where} already exists; a backup is never overwritten`, { status: 409 });
         }
         finalKeyWritten = true;
-        await copyWithAttributes(t.client, { bucket: t.bucket, from: t.tempKey, to: t.finalKey, sizeBytes, attributes: { ...t.attributes, metadata: { sha256: metadata.sha256 } } }, t.tuning);
+        await copyWithAttributes(
+          t.client,
+          { bucket: t.bucket, from: t.tempKey, to: t.finalKey, sizeBytes, attributes: { ...t.attributes, metadata: { sha256: metadata.sha256 } } },
+          t.tuning,
+        );
         // A leftover temporary object is harmless (listing skips it) and removeStaleWrites removes it later.
         await remove(t.tempKey).catch(() => undefined);
         return { sizeBytes: await sizeOf(t.finalKey) };

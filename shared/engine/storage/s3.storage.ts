@@ -1,6 +1,13 @@
 import {
-  AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListMultipartUploadsCommand,
-  ListPartsCommand, paginateListObjectsV2, S3Client,
+  AbortMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
+  paginateListObjectsV2,
+  S3Client,
 } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -59,11 +66,13 @@ export class S3Storage implements StorageBackend {
   async openRead(name: string, range?: ByteRange): Promise<Readable> {
     const key = this.key(name);
     try {
-      const result = await this.client.send(new GetObjectCommand({
-        Bucket: this.settings.bucket,
-        Key: key,
-        ...(range ? { Range: `bytes=${range.start}-${range.end ?? ''}` } : {}),
-      }));
+      const result = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.settings.bucket,
+          Key: key,
+          ...(range ? { Range: `bytes=${range.start}-${range.end ?? ''}` } : {}),
+        }),
+      );
       return result.Body as Readable;
     } catch (err) {
       if (isNotFound(err)) throw AppError.notFound(ErrorCode.BackupFileNotFound, `Backup file not found: ${name} is not in ${this.location}`);
@@ -75,7 +84,12 @@ export class S3Storage implements StorageBackend {
     const key = this.key(name);
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }));
-      return { name, sizeBytes: head.ContentLength ?? 0, modifiedAt: head.LastModified ?? new Date(0), ...(head.Metadata?.sha256 ? { sha256: head.Metadata.sha256 } : {}) };
+      return {
+        name,
+        sizeBytes: head.ContentLength ?? 0,
+        modifiedAt: head.LastModified ?? new Date(0),
+        ...(head.Metadata?.sha256 ? { sha256: head.Metadata.sha256 } : {}),
+      };
     } catch (err) {
       if (isNotFound(err)) return null;
       throw s3Failure(err, 'stat', this.describe(name));
@@ -84,9 +98,7 @@ export class S3Storage implements StorageBackend {
 
   async list(): Promise<StoredObject[]> {
     const objects = await this.listKeys(this.prefix);
-    return objects
-      .map((o) => ({ name: o.key.slice(this.prefix.length), sizeBytes: o.sizeBytes, modifiedAt: o.modifiedAt }))
-      .filter((o) => isSafeName(o.name));
+    return objects.map((o) => ({ name: o.key.slice(this.prefix.length), sizeBytes: o.sizeBytes, modifiedAt: o.modifiedAt })).filter((o) => isSafeName(o.name));
   }
 
   async delete(name: string): Promise<void> {
@@ -123,7 +135,8 @@ export class S3Storage implements StorageBackend {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
     } catch (err) {
-      if (isNotFound(err)) throw new AppError(ErrorCode.StorageUnavailable, `S3 bucket ${this.settings.bucket} does not exist at ${this.location}`, { status: 503 });
+      if (isNotFound(err))
+        throw new AppError(ErrorCode.StorageUnavailable, `S3 bucket ${this.settings.bucket} does not exist at ${this.location}`, { status: 503 });
       throw s3Failure(err, 'bucket check', this.location);
     }
   }
@@ -163,7 +176,11 @@ export class S3Storage implements StorageBackend {
     }
     const attributes = { metadata: head.Metadata ?? {}, sse: this.settings.sse, sseKmsKeyId: this.settings.sseKmsKeyId, storageClass };
     try {
-      await copyWithAttributes(this.client, { bucket: this.settings.bucket, from: source, to: target, sizeBytes: head.ContentLength ?? 0, attributes }, this.tuning);
+      await copyWithAttributes(
+        this.client,
+        { bucket: this.settings.bucket, from: source, to: target, sizeBytes: head.ContentLength ?? 0, attributes },
+        this.tuning,
+      );
     } catch (err) {
       throw s3Failure(err, `copy from ${from}`, this.describe(to));
     }
@@ -194,7 +211,9 @@ export class S3Storage implements StorageBackend {
     let marker: string | undefined;
     try {
       do {
-        const page = await this.client.send(new ListPartsCommand({ Bucket: this.settings.bucket, Key: upload.key, UploadId: upload.uploadId, PartNumberMarker: marker }));
+        const page = await this.client.send(
+          new ListPartsCommand({ Bucket: this.settings.bucket, Key: upload.key, UploadId: upload.uploadId, PartNumberMarker: marker }),
+        );
         for (const part of page.Parts ?? []) if (part.LastModified && part.LastModified > latest) latest = part.LastModified;
         marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
       } while (marker);
@@ -213,9 +232,14 @@ export class S3Storage implements StorageBackend {
     let uploadIdMarker: string | undefined;
     try {
       do {
-        const page = await this.client.send(new ListMultipartUploadsCommand({
-          Bucket: this.settings.bucket, Prefix: this.prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker,
-        }));
+        const page = await this.client.send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.settings.bucket,
+            Prefix: this.prefix,
+            KeyMarker: keyMarker,
+            UploadIdMarker: uploadIdMarker,
+          }),
+        );
         for (const u of page.Uploads ?? []) {
           if (u.Key && u.UploadId && !u.Key.slice(this.prefix.length).includes('/')) {
             uploads.push({ key: u.Key, uploadId: u.UploadId, initiated: u.Initiated ?? new Date(0) });

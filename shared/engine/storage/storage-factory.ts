@@ -24,9 +24,10 @@ function createBackend(target: StorageTargetConfig): StorageBackend {
         sseKmsKeyId: s.BACKUP_S3_SSE_KMS_KEY_ID,
         storageClass: s.BACKUP_S3_STORAGE_CLASS,
         partSizeBytes: s.BACKUP_S3_PART_SIZE_MB * 1024 * 1024,
-        credentials: s.BACKUP_S3_ACCESS_KEY_ID && s.BACKUP_S3_SECRET_ACCESS_KEY
-          ? { accessKeyId: s.BACKUP_S3_ACCESS_KEY_ID, secretAccessKey: s.BACKUP_S3_SECRET_ACCESS_KEY }
-          : undefined,
+        credentials:
+          s.BACKUP_S3_ACCESS_KEY_ID && s.BACKUP_S3_SECRET_ACCESS_KEY
+            ? { accessKeyId: s.BACKUP_S3_ACCESS_KEY_ID, secretAccessKey: s.BACKUP_S3_SECRET_ACCESS_KEY }
+            : undefined,
       });
   }
 }

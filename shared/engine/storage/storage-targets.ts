@@ -4,7 +4,10 @@ import type { StorageBackend } from './storage-backend';
 export class StorageTargets {
   readonly all: readonly StorageBackend[];
 
-  constructor(readonly primary: StorageBackend, readonly replicas: readonly StorageBackend[] = []) {
+  constructor(
+    readonly primary: StorageBackend,
+    readonly replicas: readonly StorageBackend[] = [],
+  ) {
     this.all = [primary, ...replicas];
   }
 

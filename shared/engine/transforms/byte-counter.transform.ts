@@ -5,7 +5,10 @@ export class ByteCounter extends Transform {
   bytes = 0;
   private lastReport = 0;
 
-  constructor(private readonly onBytes: (bytes: number) => void, private readonly intervalMs = 1000) {
+  constructor(
+    private readonly onBytes: (bytes: number) => void,
+    private readonly intervalMs = 1000,
+  ) {
     super();
   }
 

@@ -48,7 +48,10 @@ export function createDecompressorByHeader(onDetected?: (compression: Compressio
   return new HeaderSniffer(COMPRESSION_HEADER_LENGTH, (head) => {
     const compression = detectCompression(head);
     if (!compression) {
-      throw new AppError(ErrorCode.CorruptBackup, head.length === 0 ? 'The backup is empty: no compressed data' : 'Unknown compression: the data is neither gzip nor zstd');
+      throw new AppError(
+        ErrorCode.CorruptBackup,
+        head.length === 0 ? 'The backup is empty: no compressed data' : 'Unknown compression: the data is neither gzip nor zstd',
+      );
     }
     onDetected?.(compression);
     return createDecompressor(compression);

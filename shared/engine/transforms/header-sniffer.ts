@@ -10,7 +10,10 @@ export class HeaderSniffer extends Duplex {
   private headBytes = 0;
   private inner: Duplex | null = null;
 
-  constructor(private readonly headLength: number, private readonly choose: (head: Buffer) => Duplex) {
+  constructor(
+    private readonly headLength: number,
+    private readonly choose: (head: Buffer) => Duplex,
+  ) {
     super({ readableHighWaterMark: 1024 * 1024 });
   }
 

@@ -16,7 +16,11 @@ export interface PendingRestore {
  * atomically (GETDEL), so a token works once, and it expires on its own.
  */
 export class RestoreConfirmations {
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly ttlSeconds: number) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly ttlSeconds: number,
+  ) {}
 
   private key(token: string): string {
     return `${this.prefix}:restore-confirmation:${createHash('sha256').update(token).digest('hex')}`;
@@ -32,7 +36,10 @@ export class RestoreConfirmations {
   async redeem(token: string, backupId: string): Promise<PendingRestore> {
     const raw = await this.redis.getdel(this.key(token));
     if (!raw) {
-      throw AppError.conflict(ErrorCode.RestoreTokenInvalid, 'The confirmation token is invalid, expired or already used; request a new one with POST /api/backups/:id/restore');
+      throw AppError.conflict(
+        ErrorCode.RestoreTokenInvalid,
+        'The confirmation token is invalid, expired or already used; request a new one with POST /api/backups/:id/restore',
+      );
     }
     const pending = JSON.parse(raw) as PendingRestore;
     if (pending.backupId !== backupId) {

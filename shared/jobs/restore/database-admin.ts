@@ -19,7 +19,10 @@ const COUNT_TIMEOUT_MS = 2 * 3600 * 1000;
 
 /** Database-level operations a restore needs, all run on the maintenance database. */
 export class DatabaseAdmin {
-  constructor(private readonly exec: PostgresExecutor, private readonly logger?: Logger) {}
+  constructor(
+    private readonly exec: PostgresExecutor,
+    private readonly logger?: Logger,
+  ) {}
 
   private run(sql: string): Promise<string[][]> {
     return this.exec.query(MAINTENANCE_DATABASE, sql);
@@ -49,7 +52,9 @@ export class DatabaseAdmin {
   }
 
   async terminateConnections(name: string): Promise<number> {
-    const rows = await this.run(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = ${quoteLiteral(name)} AND pid <> pg_backend_pid()`);
+    const rows = await this.run(
+      `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = ${quoteLiteral(name)} AND pid <> pg_backend_pid()`,
+    );
     return Number(rows[0]?.[0] ?? 0);
   }
 

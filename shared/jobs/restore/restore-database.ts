@@ -56,7 +56,10 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
   progress('validating');
   if (!request.targetDatabase && live === MAINTENANCE_DATABASE) {
     // The swap runs from the maintenance database, which cannot rename itself away.
-    throw AppError.badRequest(ErrorCode.ValidationFailed, `The live database is "${MAINTENANCE_DATABASE}", which a restore cannot replace; restore into a new database (targetDatabase) instead`);
+    throw AppError.badRequest(
+      ErrorCode.ValidationFailed,
+      `The live database is "${MAINTENANCE_DATABASE}", which a restore cannot replace; restore into a new database (targetDatabase) instead`,
+    );
   }
   const recovered = await admin.recoverInterruptedSwap(live, `${live}_pre_restore_`);
   if (recovered) deps.logger.warn(`Recovered from an interrupted restore: ${recovered}`);
@@ -94,7 +97,8 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
 
     progress('checking');
     const stats = await admin.tableStats(incoming);
-    if (stats.tables === 0) throw new AppError(ErrorCode.RestoreFailed, `The restored database has no tables; ${request.from.label} does not look like a Kanbu database dump`);
+    if (stats.tables === 0)
+      throw new AppError(ErrorCode.RestoreFailed, `The restored database has no tables; ${request.from.label} does not look like a Kanbu database dump`);
     await deps.record({ tables: stats.tables, rows: stats.rows });
 
     request.signal?.throwIfAborted();

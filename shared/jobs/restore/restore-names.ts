@@ -29,7 +29,17 @@ export function previousDatabaseName(database: string, at: Date): string {
 
 /** A throw-away database for deep verification: `<db>_verify_<ts>[_<tag>]` (the tag keeps two tests in one second apart). */
 export function verifyDatabaseName(database: string, at: Date, tag?: string): string {
-  return withSuffix(database, `_verify_${stamp(at)}${tag ? `_${tag.replace(/[^a-z0-9]/gi, '').slice(0, 8).toLowerCase()}` : ''}`);
+  return withSuffix(
+    database,
+    `_verify_${stamp(at)}${
+      tag
+        ? `_${tag
+            .replace(/[^a-z0-9]/gi, '')
+            .slice(0, 8)
+            .toLowerCase()}`
+        : ''
+    }`,
+  );
 }
 
 /**

@@ -95,7 +95,9 @@ export async function restoreSourceTree(request: RestoreSourceTreeRequest): Prom
     const files = await countFiles(target);
     await request.record({ targetPath: target, previousPath, files });
     request.onProgress({ stage: 'completed', percent: 100 });
-    request.logger.info(`Restored ${request.from.label} into ${target} (${files} files)${previousPath ? `; the replaced directory is kept as ${previousPath}` : ''}`);
+    request.logger.info(
+      `Restored ${request.from.label} into ${target} (${files} files)${previousPath ? `; the replaced directory is kept as ${previousPath}` : ''}`,
+    );
     return { targetPath: target, previousPath, files };
   } catch (err) {
     await rm(staging, { recursive: true, force: true, maxRetries: 3 }).catch((rmErr) => request.logger.warn(`Could not remove ${staging}: ${rmErr.message}`));

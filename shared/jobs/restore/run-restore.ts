@@ -47,7 +47,10 @@ export function checkSourceRestoreTarget(config: Pick<Config, 'storageTargets' |
     const path = t.kind === 'local' ? t.settings.BACKUP_LOCAL_PATH : t.kind === 'gdrive' ? t.settings.BACKUP_GDRIVE_PATH : undefined;
     return path ? [{ label: `the storage target ${t.target}`, path }] : [];
   });
-  const problem = sourceRestoreTargetProblem(targetPath, [...roots, { label: 'the running Kanbu code (KANBU_SOURCE_PATH)', path: config.KANBU_SOURCE_PATH, sameAllowed: true }]);
+  const problem = sourceRestoreTargetProblem(targetPath, [
+    ...roots,
+    { label: 'the running Kanbu code (KANBU_SOURCE_PATH)', path: config.KANBU_SOURCE_PATH, sameAllowed: true },
+  ]);
   if (problem) throw AppError.badRequest(ErrorCode.ValidationFailed, problem, [{ field: 'targetPath', messages: [problem] }]);
 }
 
@@ -103,7 +106,14 @@ export async function runRestore(runtime: Runtime, order: RestoreOrder, run: Res
           signal: run.signal,
         }),
     },
-    { from: order.from, executionId: run.executionId, targetDatabase: order.targetDatabase, keepPrevious: order.keepPrevious, onProgress: run.onProgress, signal: run.signal },
+    {
+      from: order.from,
+      executionId: run.executionId,
+      targetDatabase: order.targetDatabase,
+      keepPrevious: order.keepPrevious,
+      onProgress: run.onProgress,
+      signal: run.signal,
+    },
   );
   return { database: result.database, previousDatabase: result.previousDatabase, preRestoreBackupId: result.preRestoreBackupId, tables: result.stats.tables };
 }

@@ -48,7 +48,12 @@ export function planCopyRotation(copies: readonly CopyRef[], target: (name: stri
     } else if (ROTATE.includes(copy.status)) {
       const storage = target(copy.target);
       if (storage) plan.rotate.push({ copy, storage });
-      else plan.others.push({ target: copy.target, status: 'failed', detail: `storage target ${copy.target} is not configured (BACKUP_STORAGE / BACKUP_REPLICAS)` });
+      else
+        plan.others.push({
+          target: copy.target,
+          status: 'failed',
+          detail: `storage target ${copy.target} is not configured (BACKUP_STORAGE / BACKUP_REPLICAS)`,
+        });
     }
   }
   return plan;

@@ -74,7 +74,8 @@ export async function stageReencryptedCopy(target: CopyOnTarget, options: Reencr
       onProgress: (p) => options.onProgress?.('verifying', p),
     });
     if (verified.encryption !== 'v2' || verified.keyId !== options.current.id) throw new Error('the re-encrypted copy does not name the current key');
-    if (verified.storedBytes !== stored.sizeBytes) throw new Error(`the re-encrypted copy reads as ${verified.storedBytes} bytes, but is listed with ${stored.sizeBytes}`);
+    if (verified.storedBytes !== stored.sizeBytes)
+      throw new Error(`the re-encrypted copy reads as ${verified.storedBytes} bytes, but is listed with ${stored.sizeBytes}`);
     return { ...target, staged, sizeBytes: stored.sizeBytes };
   } catch (err) {
     await storage.delete(staged).catch(() => undefined);
