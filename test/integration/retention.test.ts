@@ -108,6 +108,8 @@ describe('retention after each backup, its preview, and protecting backups', fun
     const deleted = byId(res.body.delete);
     assert.deepEqual(Object.keys(deleted).sort(), [ids.expired, ids['failed-old']].sort());
     assert.equal(deleted[ids.expired].reason, 'expired');
+    assert.match(deleted[ids.expired].explanation, /^older than retentionDays \(7\): taken before /);
+    assert.deepEqual(res.body.warnings, []);
     assert.equal(deleted[ids['failed-old']].reason, 'failed');
     const kept = byId(res.body.keep);
     assert.deepEqual(
