@@ -67,22 +67,29 @@ type Unit = 'day' | 'week' | 'month';
 
 const USABLE = new Set<BackupStatus>(USABLE_BACKUP_STATUSES);
 
-/** The start of the period `at` is in; weeks start on Sunday (luxon's own weeks start on Monday). */
-function periodStart(at: DateTime, unit: Unit): DateTime {
-  if (unit !== 'week') return at.startOf(unit);
-  const day = at.startOf('day');
-  return day.minus({ days: day.weekday % 7 });
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A local calendar date as `yyyy-MM-dd`; the day may be out of range (Date.UTC normalises it). */
+function dateKey(year: number, month: number, day: number): string {
+  return new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10);
 }
 
-function periodKey(start: DateTime, unit: Unit): string {
-  return unit === 'month' ? start.toFormat('yyyy-MM') : start.toFormat('yyyy-MM-dd');
+/**
+ * The key of the period `at` is in, from its local calendar fields (cheap: no zone
+ * arithmetic per backup): the date; the date of the week's Sunday (luxon's weeks
+ * start on Monday, the guide's on Sunday); the month.
+ */
+function periodKey(at: DateTime, unit: Unit): string {
+  if (unit === 'month') return `${at.year}-${pad(at.month)}`;
+  return dateKey(at.year, at.month, unit === 'day' ? at.day : at.day - (at.weekday % 7));
 }
 
 /** Keys of the last `count` days/weeks/months, in the zone of `now`, counting the current one. */
 function recentPeriods(now: DateTime, unit: Unit, count: number): Set<string> {
   const periods = new Set<string>();
-  const start = periodStart(now, unit);
-  for (let i = 0; i < count; i++) periods.add(periodKey(periodStart(start.minus({ [unit]: i }), unit), unit));
+  const step = unit === 'week' ? { days: 7 } : { [unit]: 1 };
+  let at = now;
+  for (let i = 0; i < count; i++, at = at.minus(step)) periods.add(periodKey(at, unit));
   return periods;
 }
 
@@ -101,7 +108,7 @@ function firstPerPeriod(usable: readonly RetentionCandidate[], local: Map<string
   const kept = new Map<string, RetentionCandidate>();
   if (periods.size === 0) return new Map();
   for (const backup of usable) {
-    const key = periodKey(periodStart(local.get(backup.id)!, unit), unit);
+    const key = periodKey(local.get(backup.id)!, unit);
     if (periods.has(key)) kept.set(key, preferred(kept.get(key), backup, 'first'));
   }
   return new Map([...kept].map(([key, backup]) => [backup.id, key]));
@@ -196,7 +203,7 @@ function decideType<T extends RetentionCandidate>(backups: readonly T[], policy:
 
     if (backup === newest) reasons.push({ rule: 'newest' });
     if (!expired) {
-      const day = periodKey(created.startOf('day'), 'day');
+      const day = days.size > 0 ? periodKey(created, 'day') : '';
       if (days.has(day)) reasons.push({ rule: 'daily', period: day });
       const week = weekly.get(backup.id);
       if (week) reasons.push({ rule: 'weekly', period: week });
