@@ -5,6 +5,7 @@ import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { requestLog } from './middleware/request-log';
 import { backupHealthRoutes } from './routes/backup-health.routes';
 import { backupRoutes } from './routes/backups.routes';
+import { bulkDeleteRoutes } from './routes/bulk-delete.routes';
 import { BULL_BOARD_PATH, bullBoardRouter } from './routes/bull-board.routes';
 import { executionRoutes } from './routes/executions.routes';
 import { healthRoutes } from './routes/health.routes';
@@ -35,7 +36,7 @@ export function createApp(runtime: Runtime): Express {
   app.use('/api/backup/trigger', triggerRoutes(runtime, json));
 
   const admin = requireBearer(() => runtime.config.BACKUP_ADMIN_API_KEY, 'admin API key');
-  app.use('/api/backups', admin, json, verificationRoutes(runtime), restoreRoutes(runtime), backupRoutes(runtime));
+  app.use('/api/backups', admin, json, bulkDeleteRoutes(runtime), verificationRoutes(runtime), restoreRoutes(runtime), backupRoutes(runtime));
   app.use('/api/restores', admin, restoresRoutes(runtime));
   app.use('/api/executions', admin, executionRoutes(runtime));
   app.use('/api/jobs', admin, jobRoutes(runtime));

@@ -84,7 +84,10 @@ export function backupRoutes(runtime: Runtime): Router {
   router.delete('/:id', async (req, res) => {
     const backup = await findBackup(req.params.id);
     assertDeletable(backup, await runtime.backups.countUsable(backup.type));
-    const result = await deleteBackupEverywhere({ backups: runtime.backups, copies: runtime.copies, targets: runtime.targets, logger }, backup);
+    const result = await deleteBackupEverywhere({ backups: runtime.backups, copies: runtime.copies, targets: runtime.targets, logger }, backup, {
+      keepLastUsable: true,
+    });
+    if (result.lastUsable) assertDeletable(backup, 1);
     if (!result.deleted) {
       const failed = result.copies.filter((c) => c.status === 'delete_failed');
       throw new AppError(

@@ -1,4 +1,4 @@
-import { DataSource, EntityManager, FindOptionsWhere, In, IsNull, Repository } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, In, IsNull, Not, Repository } from 'typeorm';
 import { BackupStatus, BackupType, USABLE_BACKUP_STATUSES, VerificationStatus } from '../../domain/types';
 import { Backup, BackupCopy } from '../entities';
 import { Page, PageRequest, skipTake, toPage } from './pagination';
@@ -117,6 +117,30 @@ export class BackupRepository {
       await em.getRepository(Backup).delete({ id });
       return true;
     });
+  }
+
+  /**
+   * `removeLocked` for an operator's delete: refuses ('last') to remove the last
+   * usable backup of its type. Deletions of one type are serialised by a
+   * transaction advisory lock and the count is taken under it, so two concurrent
+   * requests cannot each remove "one of the two" that are left.
+   */
+  removeLockedKeepingLastUsable(id: string, removeStored: (backup: Backup) => Promise<boolean>): Promise<boolean | null | 'last'> {
+    return this.withRowLock(id, async (backup, em) => {
+      if (!backup) return null;
+      if (USABLE_BACKUP_STATUSES.includes(backup.status)) {
+        await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`kanbu-backup:delete:${backup.type}`]);
+        const others = await em.getRepository(Backup).countBy({ type: backup.type, status: In([...USABLE_BACKUP_STATUSES]), id: Not(id) });
+        if (others === 0) return 'last';
+      }
+      if (!(await removeStored(backup))) return false;
+      await em.getRepository(Backup).delete({ id });
+      return true;
+    });
+  }
+
+  findByIds(ids: readonly string[]): Promise<Backup[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.repo.findBy({ id: In([...ids]) });
   }
 
   async update(id: string, changes: Partial<Pick<Backup, 'isProtected' | 'protectedUntil'>>): Promise<void> {
