@@ -89,6 +89,7 @@ export function presentSchedule(schedule: Schedule, defaults: ScheduleDefaults, 
   const policy = schedulePolicy(schedule, defaults.defaultRetentionDays);
   return {
     id: schedule.id,
+    number: schedule.number,
     name: schedule.name,
     type: schedule.type,
     cronExpression: schedule.cronExpression,

@@ -20,12 +20,29 @@ function unauthorized(message: string): AppError {
   return new AppError(ErrorCode.Unauthorized, message, { status: 401 });
 }
 
-/** `Authorization: Bearer <key>` against a configured key, or any of several (each compared, in constant time). */
-export function requireBearer(expectedKey: () => string | undefined | readonly (string | undefined)[], what: string) {
+/** Kanbu's own header for its backup trigger, still sent by existing cron jobs. */
+const LEGACY_KEY_HEADER = 'x-backup-key';
+
+function legacyKey(req: Request): string | undefined {
+  const value = req.headers[LEGACY_KEY_HEADER];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/**
+ * `Authorization: Bearer <key>` against a configured key, or any of several (each
+ * compared, in constant time). With `acceptLegacyHeader`, `X-Backup-Key: <key>`
+ * is accepted the same way when no Bearer key is sent.
+ */
+export function requireBearer(
+  expectedKey: () => string | undefined | readonly (string | undefined)[],
+  what: string,
+  options: { acceptLegacyHeader?: boolean } = {},
+) {
+  const how = options.acceptLegacyHeader ? 'Authorization: Bearer <key> (or X-Backup-Key: <key>)' : 'Authorization: Bearer <key>';
   return (req: Request, _res: Response, next: NextFunction) => {
     const expected = [expectedKey()].flat().filter((k): k is string => !!k);
-    const token = bearerToken(req);
-    if (!token) return next(unauthorized(`Missing ${what}: send Authorization: Bearer <key>`));
+    const token = bearerToken(req) ?? (options.acceptLegacyHeader ? legacyKey(req) : undefined);
+    if (!token) return next(unauthorized(`Missing ${what}: send ${how}`));
     const matches = expected.map((key) => keysMatch(token, key));
     if (!matches.includes(true)) return next(unauthorized(`Invalid ${what}`));
     next();

@@ -11,6 +11,11 @@ export function executionRoutes(runtime: Runtime): Router {
 
   router.get('/', async (req, res) => {
     const query = parseDto(ListExecutionsQuery, req.query);
+    if (query.scheduleId && /^\d+$/.test(query.scheduleId)) {
+      const schedule = await runtime.schedules.findByReference(query.scheduleId);
+      if (!schedule) return res.json({ items: [], total: 0, page: query.page, pageSize: query.pageSize });
+      query.scheduleId = schedule.id;
+    }
     res.json(presentPage(await runtime.executions.list(query), presentExecution));
   });
 

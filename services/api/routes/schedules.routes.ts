@@ -20,8 +20,10 @@ export function scheduleRoutes(runtime: Runtime): Router {
     logger: createLogger('Scheduler'),
   };
 
+  /** By UUID, or by number for an all-digits id. */
   async function findSchedule(id: string | string[] | undefined) {
-    const schedule = await runtime.schedules.findById(uuidParam(id, 'Schedule'));
+    const reference = typeof id === 'string' && /^\d+$/.test(id) ? id : uuidParam(id, 'Schedule');
+    const schedule = await runtime.schedules.findByReference(reference);
     if (!schedule) throw AppError.notFound(ErrorCode.ScheduleNotFound, 'Schedule not found');
     return schedule;
   }
@@ -41,13 +43,13 @@ export function scheduleRoutes(runtime: Runtime): Router {
   });
 
   router.patch('/:id', async (req, res) => {
-    const id = uuidParam(req.params.id, 'Schedule');
+    const { id } = await findSchedule(req.params.id);
     const { schedule, mirrorSynced } = await updateSchedule(deps, id, { ...parseDto(UpdateScheduleDto, req.body) });
     res.json({ ...presentSchedule(schedule, defaults), mirrorSynced });
   });
 
   router.delete('/:id', async (req, res) => {
-    const id = uuidParam(req.params.id, 'Schedule');
+    const { id } = await findSchedule(req.params.id);
     const { mirrorSynced } = await deleteSchedule(deps, id);
     res.json({ deleted: id, mirrorSynced });
   });

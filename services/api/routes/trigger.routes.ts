@@ -18,8 +18,8 @@ export function triggerRoutes(runtime: Runtime, json: RequestHandler): Router {
   const router = Router();
   const enabled = runtime.config.BACKUP_SCHEDULER_MODE !== 'internal';
 
-  async function slotFor(scheduleId: string, type: string): Promise<{ slot: string; jobId: string }> {
-    const schedule = await runtime.schedules.findById(scheduleId);
+  async function slotFor(scheduleRef: string, type: string): Promise<{ scheduleId: string; slot: string; jobId: string }> {
+    const schedule = await runtime.schedules.findByReference(scheduleRef);
     if (!schedule) throw AppError.notFound(ErrorCode.ScheduleNotFound, 'Schedule not found');
     if (!schedule.enabled) throw AppError.conflict(ErrorCode.ScheduleDisabled, `Schedule "${schedule.name}" is disabled`);
     if (schedule.type !== type) {
@@ -28,7 +28,7 @@ export function triggerRoutes(runtime: Runtime, json: RequestHandler): Router {
       ]);
     }
     const slot = scheduleSlot(schedule, runtime.config.BACKUP_CRON_TIMEZONE, new Date());
-    return { slot, jobId: `slot-${schedule.id}-${Date.parse(slot)}` };
+    return { scheduleId: schedule.id, slot, jobId: `slot-${schedule.id}-${Date.parse(slot)}` };
   }
 
   router.post(
@@ -37,7 +37,7 @@ export function triggerRoutes(runtime: Runtime, json: RequestHandler): Router {
       if (!enabled) return next(AppError.notFound(ErrorCode.TriggerDisabled, 'The trigger endpoint is disabled (BACKUP_SCHEDULER_MODE=internal)'));
       next();
     },
-    requireBearer(() => runtime.config.BACKUP_TRIGGER_API_KEY, 'trigger API key'),
+    requireBearer(() => runtime.config.BACKUP_TRIGGER_API_KEY, 'trigger API key', { acceptLegacyHeader: true }),
     // The body is read only for callers holding the key.
     json,
     async (req, res) => {
@@ -46,7 +46,7 @@ export function triggerRoutes(runtime: Runtime, json: RequestHandler): Router {
       const job = await enqueue(
         runtime.enqueueDeps,
         'backup',
-        { type: body.type, trigger: 'external', scheduleId: body.scheduleId ?? null, ...(slotted ? { slot: slotted.slot } : {}) },
+        { type: body.type, trigger: 'external', scheduleId: slotted?.scheduleId ?? null, ...(slotted ? { slot: slotted.slot } : {}) },
         slotted ? { jobId: slotted.jobId } : {},
       );
       res.status(202).json({ ...acceptedJob(job), ...(slotted ? { slot: slotted.slot } : {}) });

@@ -3,6 +3,7 @@ import { ScheduleIndexes1764200001000 } from './1764200001000-schedule-indexes';
 import { NotificationDeliveriesAndAlerts1764300001000 } from './1764300001000-notification-deliveries-and-alerts';
 import { HistoryIndexes1764400001000 } from './1764400001000-history-indexes';
 import { RetentionMaxAge1765300001000 } from './1765300001000-retention-max-age';
+import { ScheduleNumber1765300002000 } from './1765300002000-schedule-number';
 
 /** Every catalog migration, oldest first. Add new ones at the end. */
 export const CATALOG_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const CATALOG_MIGRATIONS = [
   NotificationDeliveriesAndAlerts1764300001000,
   HistoryIndexes1764400001000,
   RetentionMaxAge1765300001000,
+  ScheduleNumber1765300002000,
 ];
