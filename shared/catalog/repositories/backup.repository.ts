@@ -6,6 +6,17 @@ import { Page, PageRequest, skipTake, toPage } from './pagination';
 export type NewBackup = Pick<Backup, 'type' | 'filename' | 'compression' | 'encrypted' | 'storage' | 'trigger'> &
   Partial<Pick<Backup, 'purpose' | 'scheduleId' | 'executionId' | 'encryptionKeyId' | 'encryptionFormat' | 'protectedUntil'>>;
 
+export interface ImportedBackup {
+  type: BackupType;
+  filename: string;
+  compression: Backup['compression'];
+  encrypted: boolean;
+  createdAt: Date;
+  target: string;
+  location: string;
+  sizeBytes: number;
+}
+
 export interface CompletedBackupFacts {
   status: Extract<BackupStatus, 'completed' | 'completed_with_warnings'>;
   sizeBytes: number;
@@ -137,6 +148,47 @@ export class BackupRepository {
       await em.getRepository(Backup).delete({ id });
       return true;
     });
+  }
+
+  /**
+   * Adopts a stored file the catalog did not know (import): a completed backup
+   * with one completed copy, in one transaction. Its checksum is unknown
+   * (`no_checksum`) until a verification decodes it.
+   */
+  createImported(input: ImportedBackup): Promise<Backup> {
+    return this.repo.manager.transaction(async (em) => {
+      const now = new Date();
+      const backup = await em.getRepository(Backup).save(
+        em.getRepository(Backup).create({
+          type: input.type,
+          filename: input.filename,
+          compression: input.compression,
+          encrypted: input.encrypted,
+          storage: input.target,
+          trigger: 'system',
+          purpose: 'regular',
+          status: 'completed',
+          sizeBytes: input.sizeBytes,
+          checksum: null,
+          verificationStatus: 'no_checksum',
+          createdAt: input.createdAt,
+          completedAt: now,
+        }),
+      );
+      await em
+        .getRepository(BackupCopy)
+        .save(
+          em
+            .getRepository(BackupCopy)
+            .create({ backupId: backup.id, target: input.target, location: input.location, isPrimary: true, status: 'completed', sizeBytes: input.sizeBytes }),
+        );
+      return backup;
+    });
+  }
+
+  /** The checksum a verification computed for a backup that had none (an imported one). */
+  async recordChecksum(id: string, checksum: string): Promise<void> {
+    await this.repo.update({ id, checksum: IsNull() }, { checksum });
   }
 
   findByIds(ids: readonly string[]): Promise<Backup[]> {
