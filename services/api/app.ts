@@ -15,6 +15,7 @@ import { statusRoutes } from './routes/status.routes';
 import { metricsRoutes } from './routes/metrics.routes';
 import { notificationRoutes } from './routes/notifications.routes';
 import { restoreRoutes, restoresRoutes } from './routes/restore.routes';
+import { storageImportRoutes } from './routes/storage-import.routes';
 import { storageRoutes } from './routes/storage.routes';
 import { triggerRoutes } from './routes/trigger.routes';
 import { verificationRoutes } from './routes/verification.routes';
@@ -47,7 +48,7 @@ export function createApp(runtime: Runtime): Express {
   // A Prometheus scraper may hold the narrower metrics token instead of the admin key.
   const metricsAuth = requireBearer(() => [runtime.config.BACKUP_METRICS_TOKEN, runtime.config.BACKUP_ADMIN_API_KEY], 'metrics token or admin API key');
   app.use('/metrics', metricsAuth, metricsRoutes(runtime));
-  app.use('/api/storage', admin, storageRoutes(runtime));
+  app.use('/api/storage', admin, storageImportRoutes(runtime, json), storageRoutes(runtime));
 
   app.use(
     BULL_BOARD_PATH,

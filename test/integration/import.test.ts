@@ -29,7 +29,7 @@ describe("kanbu-backup import: adopting Kanbu's earlier backup files", function 
     replicaDir = await mkdtemp(join(tmpdir(), 'kbt-import-replica-'));
     stack = await startStack({
       env: { DATABASE_URL: source.url, BACKUP_ENCRYPTION_KEY: KEY, BACKUP_REPLICAS: 'local:second', BACKUP_LOCAL_SECOND_PATH: replicaDir },
-      workerQueues: ['backup', 'verify', 'restore'],
+      workerQueues: ['backup', 'verify', 'restore', 'prune'],
     });
     const dump = spawnSync('pg_dump', ['--no-owner', '--no-privileges', '-d', source.url]);
     assert.equal(dump.status, 0, String(dump.stderr));
@@ -96,5 +96,25 @@ describe("kanbu-backup import: adopting Kanbu's earlier backup files", function 
     assert.equal(restored.status, 'completed', restored.error ?? '');
     assert.deepEqual(await rowCounts(databaseUrl(target)), await rowCounts(source.url));
     assert.equal(await tableChecksum(databaseUrl(target), 'tasks'), await tableChecksum(source.url, 'tasks'));
+  });
+
+  it('POST /api/storage/import queues the same import as a job (202), and refuses an unknown target', async () => {
+    await writeFile(join(stack.backupDir, 'kanbu_source_2025-10-01T04-00-00.tar.gz'), gzipSync(Buffer.alloc(1024)));
+    const queued = await api('POST', '/api/storage/import', {});
+    assert.equal(queued.status, 202, queued.text);
+    const run = await waitForExecution(stack, queued.body.executionId);
+    assert.equal(run.status, 'completed', run.error ?? '');
+    assert.equal(run.trigger, 'api');
+    assert.deepEqual(run.details?.import, { target: 'local', added: 1, alreadyKnown: 3, collisions: [], ignored: 1 });
+    const adopted = (await stack.runtime.backups.findByFilename('kanbu_source_2025-10-01T04-00-00.tar.gz'))!;
+    assert.equal(adopted.type, 'source');
+    assert.equal(adopted.encrypted, false);
+
+    const unknown = await api('POST', '/api/storage/import', { target: 'nowhere' });
+    assert.equal(unknown.body.error.code, 'VALIDATION_FAILED', unknown.text);
+    assert.match(unknown.body.error.message, /No storage target named "nowhere" \(configured: local, local:second\)/);
+    const bad = await api('POST', '/api/storage/import', { target: 5 });
+    assert.equal(bad.status, 400, bad.text);
+    assert.equal((await http('POST', `${stack.baseUrl}/api/storage/import`, { body: {} })).status, 401);
   });
 });
