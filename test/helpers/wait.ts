@@ -13,3 +13,9 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, what: stri
   }
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
 }
+
+/** Returns once the wall clock is past `moment`: for tests whose subject is time itself (cut-offs, ages). */
+export async function untilClockPasses(moment: Date, timeoutMs = 30_000): Promise<void> {
+  if (moment.getTime() - Date.now() > timeoutMs) throw new Error(`${moment.toISOString()} is more than ${timeoutMs} ms away`);
+  await waitFor(async () => (Date.now() > moment.getTime() ? true : undefined), `the clock to pass ${moment.toISOString()}`, timeoutMs + 1000, 20);
+}
