@@ -8,7 +8,7 @@ export function isFinished(execution: Execution | null | undefined): execution i
 }
 
 /** Waits until an execution is completed or failed, and returns it. */
-export function executionFinished(runtime: Pick<Runtime, 'executions'>, id: string, timeoutMs = 30_000): Promise<Execution> {
+export function executionFinished(runtime: Pick<Runtime, 'executions'>, id: string, timeoutMs = 60_000): Promise<Execution> {
   return waitFor(
     async () => {
       const e = await runtime.executions.findById(id);
