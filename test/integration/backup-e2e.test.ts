@@ -47,7 +47,8 @@ describe('database backup end to end (API process → Redis → worker process �
     api = startProcess('services/api/main.js', env);
     worker = startProcess('services/worker/main.js', env);
     baseUrl = `http://127.0.0.1:${port}`;
-    await waitFor(async () => ((await http('GET', `${baseUrl}/readyz`)).status === 200 ? true : undefined), `API readiness\n${api.output()}`);
+    // Starting a Node process takes 20+ s on a 2-core machine at load 25; the hook's own limit is 120 s.
+    await waitFor(async () => ((await http('GET', `${baseUrl}/readyz`)).status === 200 ? true : undefined), `API readiness\n${api.output()}`, 100_000);
   });
 
   after(async () => {

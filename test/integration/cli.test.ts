@@ -203,31 +203,47 @@ describe('kanbu-backup CLI', function () {
     }
   });
 
-  it('rotates every encrypted backup to the new key, verified, and the old key is no longer needed', async () => {
-    const rotateEnv = { ...env, BACKUP_ENCRYPTION_KEY: NEW_KEY, BACKUP_ENCRYPTION_OLD_KEYS: OLD_KEY };
-    const plan = ok(await runCli(['rotate-keys', '--dry-run'], rotateEnv));
-    assert.match(plan.stdout, /2 backup\(s\) would be re-encrypted/);
-    const before = (await stack.runtime.backups.list({ page: 1, pageSize: 10, sort: 'createdAt', order: 'ASC' })).items;
+  describe('rotate-keys', function () {
+    // Six CLI processes: at load 25 each takes 20 s to start.
+    this.timeout(300_000);
+    // Its own catalog and backup directory, so it sees exactly the two backups it made, whatever ran before.
+    let own: TestStack;
+    before(async () => {
+      own = await startStack({ env: { DATABASE_URL: kanbu.url, BACKUP_ENCRYPTION_KEY: OLD_KEY, KANBU_SOURCE_PATH: join(__dirname, '../../../shared') } });
+      ok(await runCli(['backup', 'database'], own.env));
+      ok(await runCli(['backup', 'source'], own.env));
+    });
+    after(() => own?.close());
 
-    const run = ok(await runCli(['rotate-keys'], rotateEnv));
-    assert.match(run.stdout, /2 re-encrypted, 0 failed/);
-    const newId = parseEncryptionKey(NEW_KEY).id;
-    for (const old of before) {
-      const now = (await stack.runtime.backups.findById(old.id))!;
-      assert.equal(now.encryptionKeyId, newId);
-      assert.equal(now.checksum, old.checksum, 'the compressed bytes are the same');
-      const stored = await readFile(join(stack.backupDir, now.filename));
-      assert.equal(stored.length, now.sizeBytes);
-      assert.equal(stored.subarray(30, 38).toString('hex'), newId, 'the header names the new key');
-      const decrypted = spawnSync(process.execPath, [join(__dirname, '../../services/cli/main.js'), 'decrypt', join(stack.backupDir, now.filename)], {
-        env: { PATH: process.env.PATH, BACKUP_ENCRYPTION_KEY: NEW_KEY },
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      assert.equal(decrypted.status, 0, decrypted.stderr.toString());
-      assert.equal(sha256(decrypted.stdout), old.checksum);
-    }
-    assert.deepEqual((await readdir(stack.backupDir)).sort(), before.map((b) => b.filename).sort(), 'no staged copies left behind');
-    assert.match(ok(await runCli(['rotate-keys', '--dry-run'], { ...env, BACKUP_ENCRYPTION_KEY: NEW_KEY })).stdout, /^0 backup\(s\) would be re-encrypted/m);
+    it('rotates every encrypted backup to the new key, verified, and the old key is no longer needed', async () => {
+      const rotateEnv = { ...own.env, BACKUP_ENCRYPTION_KEY: NEW_KEY, BACKUP_ENCRYPTION_OLD_KEYS: OLD_KEY };
+      const plan = ok(await runCli(['rotate-keys', '--dry-run'], rotateEnv));
+      assert.match(plan.stdout, /2 backup\(s\) would be re-encrypted/);
+      const before = (await own.runtime.backups.list({ page: 1, pageSize: 10, sort: 'createdAt', order: 'ASC' })).items;
+
+      const run = ok(await runCli(['rotate-keys'], rotateEnv));
+      assert.match(run.stdout, /2 re-encrypted, 0 failed/);
+      const newId = parseEncryptionKey(NEW_KEY).id;
+      for (const old of before) {
+        const now = (await own.runtime.backups.findById(old.id))!;
+        assert.equal(now.encryptionKeyId, newId);
+        assert.equal(now.checksum, old.checksum, 'the compressed bytes are the same');
+        const stored = await readFile(join(own.backupDir, now.filename));
+        assert.equal(stored.length, now.sizeBytes);
+        assert.equal(stored.subarray(30, 38).toString('hex'), newId, 'the header names the new key');
+        const decrypted = spawnSync(process.execPath, [join(__dirname, '../../services/cli/main.js'), 'decrypt', join(own.backupDir, now.filename)], {
+          env: { PATH: process.env.PATH, BACKUP_ENCRYPTION_KEY: NEW_KEY },
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        assert.equal(decrypted.status, 0, decrypted.stderr.toString());
+        assert.equal(sha256(decrypted.stdout), old.checksum);
+      }
+      assert.deepEqual((await readdir(own.backupDir)).sort(), before.map((b) => b.filename).sort(), 'no staged copies left behind');
+      assert.match(
+        ok(await runCli(['rotate-keys', '--dry-run'], { ...own.env, BACKUP_ENCRYPTION_KEY: NEW_KEY })).stdout,
+        /^0 backup\(s\) would be re-encrypted/m,
+      );
+    });
   });
 
   it('fails a backup clearly, records why, and exits non-zero', async () => {

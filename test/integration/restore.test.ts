@@ -8,6 +8,7 @@ import { http } from '../helpers/http';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
 import { databaseUrl, trackDatabase, withPg } from '../helpers/services';
 import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { waitFor } from '../helpers/wait';
 
 const TABLES = ['users', 'projects', 'tasks'];
 
@@ -43,7 +44,7 @@ describe('restore (real PostgreSQL)', function () {
   before(async () => {
     source = await createKanbuDatabase(1500);
     stack = await startStack({
-      env: { DATABASE_URL: source.url, BACKUP_ENCRYPTION_KEY: 'restore test passphrase', BACKUP_RESTORE_CONFIRM_TTL_SECONDS: '2' },
+      env: { DATABASE_URL: source.url, BACKUP_ENCRYPTION_KEY: 'restore test passphrase' },
       workerQueues: ['backup', 'restore', 'verify'],
     });
   });
@@ -166,10 +167,20 @@ describe('restore (real PostgreSQL)', function () {
       const otherBackup = await confirm({ token: confirmation.token }, '00000000-0000-4000-8000-000000000000');
       assert.equal(otherBackup.status, 409, 'a token only confirms the backup it was issued for');
 
+      // Expiry is Redis' TTL on the token: check it is the configured one, then let it run out now instead of waiting.
+      const { redis, config } = stack.runtime;
+      const tokenKeys = () => redis.keys(`${config.BACKUP_QUEUE_PREFIX}:restore-confirmation:*`);
+      const issuedBefore = new Set(await tokenKeys());
       const { confirmation: fresh } = await ask();
-      await new Promise((r) => setTimeout(r, 2500));
+      const [freshKey, ...others] = (await tokenKeys()).filter((k) => !issuedBefore.has(k));
+      assert.ok(freshKey && others.length === 0, 'one token stored');
+      const ttl = await redis.ttl(freshKey);
+      assert.ok(ttl > config.BACKUP_RESTORE_CONFIRM_TTL_SECONDS - 60 && ttl <= config.BACKUP_RESTORE_CONFIRM_TTL_SECONDS, `TTL ${ttl} s`);
+      await redis.pexpire(freshKey, 1);
+      await waitFor(async () => ((await redis.exists(freshKey)) === 0 ? true : undefined), 'the token to expire');
       const expired = await confirm({ token: fresh.token });
       assert.equal(expired.status, 409);
+      assert.equal(expired.body.error.code, 'RESTORE_TOKEN_INVALID');
       assert.deepEqual(await restoreQueue.getJobCounts(), queuedBefore);
 
       const { confirmation: once } = await ask();
