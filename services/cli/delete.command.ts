@@ -9,7 +9,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const deleteCommand: CliCommand = {
   name: 'delete',
   usage: 'delete <backup id>... [--json]',
-  summary: 'Delete backups and every copy of them (never protected ones, nor the last usable one of a type)',
+  summary: 'Delete backups and all their copies (never protected or last usable ones)',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' }, verbose: { type: 'boolean', short: 'v' } });
     if (positionals.length === 0) throw new UsageError('expected at least one backup id');

@@ -7,7 +7,7 @@ import { cliConfig, configureCliLogging, withRuntime } from './cli-runtime';
 export const importCommand: CliCommand = {
   name: 'import',
   usage: 'import [--target NAME] [--json]',
-  summary: 'Add backup files found on a storage target (default: the primary) that the catalog does not know',
+  summary: 'Adopt backup files on a storage target that the catalog does not know',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       target: { type: 'string' },
