@@ -4,7 +4,7 @@ import { Duplex, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Compression } from '../domain/types';
 import { AppError, ErrorCode } from '../errors';
-import type { ProgressReporter } from '../queue/job-progress';
+import type { ProgressReporter } from '../domain/job-progress';
 import { DecryptStream } from './crypto/decrypt-stream';
 import { detectEncryption, ENCRYPTION_HEADER_LENGTH, EncryptionFormat } from './crypto/encryption-format';
 import type { KeyRing } from './crypto/key-ring';

@@ -4,7 +4,7 @@ import { AppError, ErrorCode, errorMessage, isAppError } from '../errors';
 import { isCorruptionError } from '../engine/corruption';
 import { decodeBackup, decodeToEnd, storedObjectInput } from '../engine/decode-pipeline';
 import type { Logger } from '../logging';
-import type { ProgressReporter } from '../queue/job-progress';
+import type { ProgressReporter } from '../domain/job-progress';
 import type { VerifyMode } from '../queue/job-payloads';
 import type { KeyRing } from '../engine/crypto/key-ring';
 import type { PostgresExecutor } from '../engine/postgres/postgres-executor';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../errors';
-import { Channel, channelTarget, ChannelTarget, CHANNELS } from './channels';
+import { Channel, CHANNELS } from '../domain/delivery-channel';
+import { channelTarget, ChannelTarget } from './channels';
 import { attemptDelivery, AttemptReport, DeliveryDeps } from './deliver-notification';
-import { testEvent } from './events';
+import { testEvent } from '../domain/notification-events';
 
 export interface TestNotificationReport {
   deliveryId: string;

@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import type { BackupType } from '../domain/types';
 import { AppError, ErrorCode, errorMessage } from '../errors';
 import { createLogger } from '../logging';
-import { parsePostgresUrl } from '../engine/sources/postgres-connection';
+import { parsePostgresUrl } from '../config/postgres-url';
 
 const logger = createLogger('Worker');
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DirectPsqlExecutor } from '../../shared/engine/postgres/postgres-executor';
-import { parsePostgresUrl } from '../../shared/engine/sources/postgres-connection';
+import { parsePostgresUrl } from '../../shared/config/postgres-url';
 import { DatabaseAdmin } from '../../shared/jobs/restore/database-admin';
 import { databaseUrl, trackDatabase, uniqueName, withPg } from '../helpers/services';
 

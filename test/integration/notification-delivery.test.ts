@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { BackupEvent } from '../../shared/notify/events';
+import type { BackupEvent } from '../../shared/domain/notification-events';
 import { NOTIFY_ATTEMPTS } from '../../shared/queue/job-options';
 import { drainNotifyQueue, promoteDelayed } from '../helpers/notify';
 import { freePort } from '../helpers/processes';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import type { Execution } from '../../shared/catalog/entities';
-import { testEvent } from '../../shared/notify/events';
+import { testEvent } from '../../shared/domain/notification-events';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { drainNotifyQueue } from '../helpers/notify';

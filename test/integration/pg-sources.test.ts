@@ -9,7 +9,7 @@ import { PsqlSink } from '../../shared/engine/apply/psql.sink';
 import { PgDumpAutoSource } from '../../shared/engine/sources/pg-dump-auto.source';
 import { PgDumpDockerSource } from '../../shared/engine/sources/pg-dump-docker.source';
 import { PG_DUMP_ARGS, PgDumpDirectSource } from '../../shared/engine/sources/pg-dump.source';
-import { parsePostgresUrl } from '../../shared/engine/sources/postgres-connection';
+import { parsePostgresUrl } from '../../shared/config/postgres-url';
 import { ErrorCode } from '../../shared/errors';
 import { createFakeDocker, FakeDocker } from '../helpers/fake-docker';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';

@@ -5,7 +5,7 @@ import { discordMessage, slackMessage } from '../../shared/notify/chat-messages'
 import { classifyHttpStatus } from '../../shared/notify/delivery-result';
 import { emailMessage } from '../../shared/notify/email-message';
 import { isRetryableSmtpError } from '../../shared/notify/email-sender';
-import type { BackupEvent, NotificationEvent } from '../../shared/notify/events';
+import type { BackupEvent, NotificationEvent } from '../../shared/domain/notification-events';
 import { buildWebhookRequest, serializeEvent, signBody } from '../../shared/notify/webhook-request';
 
 const completed: BackupEvent = {

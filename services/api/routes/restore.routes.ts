@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { AppError, ErrorCode } from '../../../shared/errors';
 import type { Backup } from '../../../shared/catalog/entities';
 import { databaseRestoreWarnings, sourceRestoreWarnings } from '../../../shared/domain/restore-warnings';
-import { parsePostgresUrl } from '../../../shared/engine/sources/postgres-connection';
+import { parsePostgresUrl } from '../../../shared/config/postgres-url';
 import type { PendingRestore } from '../../../shared/jobs/restore/confirmation-tokens';
 import { loadRestorableBackup } from '../../../shared/jobs/restore/restore-input';
 import { checkSourceRestoreTarget } from '../../../shared/jobs/restore/run-restore';

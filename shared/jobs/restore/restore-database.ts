@@ -1,7 +1,7 @@
 import type { Backup } from '../../catalog/entities';
 import { AppError, ErrorCode, errorMessage } from '../../errors';
 import type { Logger } from '../../logging';
-import type { ProgressReporter } from '../../queue/job-progress';
+import type { ProgressReporter } from '../../domain/job-progress';
 import type { KeyRing } from '../../engine/crypto/key-ring';
 import { MAINTENANCE_DATABASE, PostgresExecutor } from '../../engine/postgres/postgres-executor';
 import { decodeBackup } from '../../engine/decode-pipeline';

@@ -2,7 +2,7 @@ import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { AppError, ErrorCode } from '../../errors';
 import type { Logger } from '../../logging';
-import type { ProgressReporter } from '../../queue/job-progress';
+import type { ProgressReporter } from '../../domain/job-progress';
 import { tarExtractSink } from '../../engine/apply/tar-extract.sink';
 import type { KeyRing } from '../../engine/crypto/key-ring';
 import { decodeBackup } from '../../engine/decode-pipeline';

@@ -1,6 +1,7 @@
 import type { Logger } from '../logging';
-import type { Runtime } from '../runtime/runtime';
-import type { CreateBackupDeps } from './create-backup';
+import type { CreateBackupDeps } from '../jobs/create-backup';
+import type { RestoreDeps } from '../jobs/restore/run-restore';
+import type { Runtime } from './runtime';
 
 /** What createBackup needs, from the runtime and the configuration; shared by backups, pre-restore backups and the CLI. */
 export function backupDeps(runtime: Runtime, logger: Logger): CreateBackupDeps {
@@ -16,5 +17,16 @@ export function backupDeps(runtime: Runtime, logger: Logger): CreateBackupDeps {
     compressionLevel: runtime.config.BACKUP_COMPRESSION_LEVEL,
     compressionThreads: runtime.config.BACKUP_COMPRESSION_THREADS,
     logger,
+  };
+}
+
+/** What runRestore needs; the pre-restore backup gets the restore's own logger. */
+export function restoreDeps(runtime: Runtime): RestoreDeps {
+  return {
+    config: runtime.config,
+    keys: runtime.keys,
+    backups: runtime.backups,
+    executions: runtime.executions,
+    backupDeps: (logger) => backupDeps(runtime, logger),
   };
 }
