@@ -17,9 +17,9 @@ import { createRuntime, Runtime } from '../../shared/runtime/runtime';
 import { decodeToBuffer, memoryInput } from '../helpers/decode';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
 import { legacyEncrypt } from '../helpers/legacy-file';
-import { createDatabase } from '../helpers/services';
+import { createDatabase } from '../../scripts/lib/services';
 import { createSourceTree, EXCLUDED_PATHS, snapshotTree } from '../helpers/source-tree';
-import { clearQueuePrefix, testEnv } from '../helpers/stack';
+import { clearQueuePrefix, testEnv } from '../../scripts/lib/stack';
 
 const ENCRYPTIONS = {
   none: undefined,

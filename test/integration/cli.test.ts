@@ -9,8 +9,8 @@ import { backupLockResource } from '../../shared/queue/locks';
 import { CliResult, errorLines, runCli } from '../helpers/cli';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
 import { legacyEncrypt } from '../helpers/legacy-file';
-import { createDatabase, databaseUrl } from '../helpers/services';
-import { startStack, TestStack } from '../helpers/stack';
+import { createDatabase, databaseUrl } from '../../scripts/lib/services';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 
 const OLD_KEY = 'cli test passphrase one';
 const NEW_KEY = 'b2'.repeat(32);

@@ -3,7 +3,7 @@ import { statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { enqueue } from '../../shared/queue/enqueue';
 import { http } from '../helpers/http';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 
 const METRICS_TOKEN = 'prometheus-scrape-token-0123456789';
 const DAY = 24 * 3_600_000;

@@ -3,7 +3,7 @@ import type { BackupEvent } from '../../shared/domain/notification-events';
 import { NOTIFY_ATTEMPTS } from '../../shared/queue/job-options';
 import { drainNotifyQueue, promoteDelayed } from '../helpers/notify';
 import { freePort } from '../helpers/processes';
-import { startStack, TestStack } from '../helpers/stack';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 import { Receiver, startReceiver } from '../helpers/webhook-receiver';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { http } from '../helpers/http';
 import { freePort } from '../helpers/processes';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { Receiver, startReceiver } from '../helpers/webhook-receiver';
 
 const SECRET = 'notification-api-test-secret-0123456789';

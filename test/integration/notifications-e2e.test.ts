@@ -5,9 +5,9 @@ import { testEvent } from '../../shared/domain/notification-events';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { drainNotifyQueue } from '../helpers/notify';
-import { dropDatabase } from '../helpers/services';
+import { dropDatabase } from '../../scripts/lib/services';
 import { SmtpSink, startSmtpServer } from '../helpers/smtp';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 import { ReceivedRequest, Receiver, startReceiver } from '../helpers/webhook-receiver';
 

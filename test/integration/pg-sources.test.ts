@@ -13,7 +13,7 @@ import { parsePostgresUrl } from '../../shared/config/postgres-url';
 import { ErrorCode } from '../../shared/errors';
 import { createFakeDocker, FakeDocker } from '../helpers/fake-docker';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
-import { createDatabase } from '../helpers/services';
+import { createDatabase } from '../../scripts/lib/services';
 import { appErrorFrom } from '../helpers/app-error';
 
 const DUMP = PG_DUMP_ARGS.join(' ');

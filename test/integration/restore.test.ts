@@ -6,8 +6,8 @@ import { parsePostgresUrl } from '../../shared/config/postgres-url';
 import { takeBackup, requestRestore, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
-import { databaseUrl, trackDatabase, withPg } from '../helpers/services';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { databaseUrl, trackDatabase, withPg } from '../../scripts/lib/services';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 
 const TABLES = ['users', 'projects', 'tasks'];
 

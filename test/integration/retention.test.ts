@@ -6,7 +6,7 @@ import type { BackupStatus } from '../../shared/domain/types';
 import { isFinished } from '../helpers/executions';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { http } from '../helpers/http';
-import { ADMIN_KEY, startStack, TestStack, TRIGGER_KEY } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack, TRIGGER_KEY } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 const DAY = 86_400_000;

@@ -8,7 +8,7 @@ import { deleteBackupEverywhere } from '../../shared/jobs/delete-backup';
 import { rotateKeys, RotateKeysDeps } from '../../shared/jobs/rotate-keys';
 import { takeBackup } from '../helpers/flows';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
-import { startStack, TestStack } from '../helpers/stack';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 
 const OLD_KEY = 'races test passphrase (the old one)';
 const NEW_KEY = 'd4'.repeat(32);

@@ -9,8 +9,8 @@ import type { S3Settings } from '../../shared/engine/storage/s3-client';
 import { S3Storage } from '../../shared/engine/storage/s3.storage';
 import type { StorageWriter } from '../../shared/engine/storage/storage-backend';
 import { AppError, ErrorCode } from '../../shared/errors';
-import { S3_ACCESS_KEY, S3_SECRET_KEY, startS3Server, TestS3Server } from '../helpers/s3-server';
-import { uniqueName } from '../helpers/services';
+import { S3_ACCESS_KEY, S3_SECRET_KEY, startS3Server, TestS3Server } from '../../scripts/lib/s3-server';
+import { uniqueName } from '../../scripts/lib/services';
 import { pseudoRandomBytes } from '../helpers/streams';
 import { waitFor } from '../helpers/wait';
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { takeBackup, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
-import { databaseUrl, withPg } from '../helpers/services';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { databaseUrl, withPg } from '../../scripts/lib/services';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { reconcileVerifySchedule, VERIFY_SCHEDULER_ID } from '../../services/worker/verify-schedule';
 import { waitFor } from '../helpers/wait';
 

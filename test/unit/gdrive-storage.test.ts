@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { text } from 'node:stream/consumers';
 import { GDriveStorage } from '../../shared/engine/storage/gdrive.storage';
 import { AppError, ErrorCode } from '../../shared/errors';
-import { uniqueName } from '../helpers/services';
+import { uniqueName } from '../../scripts/lib/services';
 
 /** /dev/shm is a tmpfs mount point on every Linux, so it stands in for an rclone mount. */
 const REAL_MOUNT = '/dev/shm';
