@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { http } from '../helpers/http';
 import { ADMIN_KEY, startStack, TestStack, TRIGGER_KEY } from '../../scripts/lib/stack';
 
-function assertErrorShape(body: any, code: string) {
+function assertErrorShape(body: { error?: { message?: unknown; code?: unknown } } | undefined, code: string) {
   assert.equal(typeof body?.error?.message, 'string', JSON.stringify(body));
-  assert.equal(body.error.code, code, JSON.stringify(body));
+  assert.equal(body?.error?.code, code, JSON.stringify(body));
   assert.equal(JSON.stringify(body).includes('    at '), false, 'no stack trace in error bodies');
 }
 

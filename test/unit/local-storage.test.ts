@@ -53,6 +53,7 @@ describe('local storage', () => {
   });
 
   describe('on a filesystem without hard links (an rclone mount: link fails with ENOSYS)', () => {
+    // The module object itself (an ES import would be a frozen copy), so replacing `link` reaches LocalStorage.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fsp = require('node:fs/promises') as typeof import('node:fs/promises');
     const realLink = fsp.link;
