@@ -20,9 +20,9 @@ function summary(name: string, result: DecodeResult): string {
 async function verifyCatalogBackup(reference: string): Promise<string> {
   return withRuntime(cliConfig(), async (runtime) => {
     const backup: Backup | null = UUID.test(reference) ? await runtime.backups.findById(reference) : await runtime.backups.findByFilename(reference);
-    if (!backup) throw AppError.notFound(ErrorCode.BackupNotFound, `No backup ${reference} in the catalog, and no such file`);
+    if (!backup) throw new AppError(ErrorCode.BackupNotFound, `No backup ${reference} in the catalog, and no such file`);
     if (!USABLE_BACKUP_STATUSES.includes(backup.status)) {
-      throw AppError.conflict(ErrorCode.BackupNotCompleted, `Backup ${backup.filename} is ${backup.status}; there is nothing to verify`);
+      throw new AppError(ErrorCode.BackupNotCompleted, `Backup ${backup.filename} is ${backup.status}; there is nothing to verify`);
     }
     const display = new ProgressDisplay('verify');
     const result = await decodeToEnd(storedObjectInput(runtime.storage, backup.filename, backup.sizeBytes ?? undefined), {

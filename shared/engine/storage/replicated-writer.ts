@@ -44,7 +44,6 @@ interface Branch {
 
 function requireAllError(target: string, cause: unknown): AppError {
   return new AppError(ErrorCode.StorageUnavailable, `The copy to ${target} failed and BACKUP_REQUIRE_ALL_COPIES is on: ${errorMessage(cause)}`, {
-    status: 503,
     retryable: true,
     cause,
   });

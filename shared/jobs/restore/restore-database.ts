@@ -56,7 +56,7 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
   progress('validating');
   if (!request.targetDatabase && live === MAINTENANCE_DATABASE) {
     // The swap runs from the maintenance database, which cannot rename itself away.
-    throw AppError.badRequest(
+    throw new AppError(
       ErrorCode.ValidationFailed,
       `The live database is "${MAINTENANCE_DATABASE}", which a restore cannot replace; restore into a new database (targetDatabase) instead`,
     );

@@ -45,10 +45,7 @@ export interface RestoreRun {
 }
 
 /** What a restore must hold exclusively: the database, as its backups do, or the target directory. */
-export function restoreLockResource(
-  config: Parameters<typeof backupLockResource>[0],
-  order: Pick<RestoreOrder, 'type' | 'targetPath'>,
-): string | null {
+export function restoreLockResource(config: Parameters<typeof backupLockResource>[0], order: Pick<RestoreOrder, 'type' | 'targetPath'>): string | null {
   if (order.type === 'source') return order.targetPath ? sourceLockResource(order.targetPath) : null;
   return backupLockResource(config, 'database');
 }
@@ -63,7 +60,7 @@ export function checkSourceRestoreTarget(config: Pick<Config, 'storageTargets' |
     ...roots,
     { label: 'the running Kanbu code (KANBU_SOURCE_PATH)', path: config.KANBU_SOURCE_PATH, sameAllowed: true },
   ]);
-  if (problem) throw AppError.badRequest(ErrorCode.ValidationFailed, problem, [{ field: 'targetPath', messages: [problem] }]);
+  if (problem) throw new AppError(ErrorCode.ValidationFailed, problem, { details: [{ field: 'targetPath', messages: [problem] }] });
 }
 
 /** Retention must not delete the backup being restored from while the restore reads it. */
@@ -83,7 +80,7 @@ export async function runRestore(deps: RestoreDeps, order: RestoreOrder, run: Re
   if (order.backupId) await keepFromRetention(deps.backups, order.backupId);
 
   if (order.type === 'source') {
-    if (!order.targetPath) throw AppError.badRequest(ErrorCode.ValidationFailed, 'A source backup restores into a directory: targetPath is required');
+    if (!order.targetPath) throw new AppError(ErrorCode.ValidationFailed, 'A source backup restores into a directory: targetPath is required');
     checkSourceRestoreTarget(deps.config, order.targetPath);
     await record({ targetPath: order.targetPath, replaceExisting: order.replaceExisting ?? false });
     const result = await restoreSourceTree({
