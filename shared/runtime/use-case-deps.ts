@@ -1,4 +1,6 @@
+import { createVerifyExecutor } from '../engine/postgres/postgres-executor-factory';
 import type { Logger } from '../logging';
+import type { VerifyDeps } from '../jobs/verify-backup';
 import type { CreateBackupDeps } from '../jobs/create-backup';
 import type { RestoreDeps } from '../jobs/restore/run-restore';
 import type { Runtime } from './runtime';
@@ -28,5 +30,17 @@ export function restoreDeps(runtime: Runtime): RestoreDeps {
     backups: runtime.backups,
     executions: runtime.executions,
     backupDeps: (logger) => backupDeps(runtime, logger),
+  };
+}
+
+/** What verifyBackup needs: every copy of the catalog, the keys, a server for restore tests. */
+export function verifyDeps(runtime: Runtime, logger: Logger): VerifyDeps {
+  return {
+    backups: runtime.backups,
+    copies: runtime.copies,
+    targets: runtime.targets,
+    keys: runtime.keys,
+    executor: () => createVerifyExecutor(runtime.config),
+    logger,
   };
 }
