@@ -34,10 +34,7 @@ function isBackupType(value: unknown): value is BackupType {
  * only reads the catalog and enqueues, so a slow or dead receiver never holds up
  * the run that produced the event. Returns what was queued.
  */
-export async function announceOutcome(
-  deps: AnnounceDeps,
-  run: FinishedRun,
-): Promise<{ event: NotificationEvent['event']; channels: string[] } | null> {
+export async function announceOutcome(deps: AnnounceDeps, run: FinishedRun): Promise<{ event: NotificationEvent['event']; channels: string[] } | null> {
   if (!NOTIFYING_QUEUES.includes(run.queue)) return null;
   // Dropping the database a restore kept is housekeeping, not a restore.
   if (run.queue === 'restore' && run.request.action === 'drop-previous') return null;
