@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
-import { http } from '../helpers/http';
+import { http, HttpResult } from '../helpers/http';
 import { startProcess } from '../helpers/processes';
-import { ADMIN_KEY, clearQueuePrefix, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, clearQueuePrefix, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
-function assertError(res: { status: number; body: any; text: string }, status: number, code: string) {
+function assertError(res: HttpResult, status: number, code: string) {
   assert.equal(res.status, status, res.text);
   assert.equal(res.body?.error?.code, code, res.text);
 }
