@@ -37,6 +37,8 @@ export enum ErrorCode {
   RestoreTokenInvalid = 'RESTORE_TOKEN_INVALID',
   RestoreTargetExists = 'RESTORE_TARGET_EXISTS',
   RestoreNotFound = 'RESTORE_NOT_FOUND',
+  /** 409: the restore kept no previous database, or it was dropped already. */
+  NoPreviousDatabase = 'NO_PREVIOUS_DATABASE',
   VerificationFailed = 'VERIFICATION_FAILED',
   Interrupted = 'INTERRUPTED',
   Internal = 'INTERNAL',
