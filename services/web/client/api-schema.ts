@@ -1135,13 +1135,13 @@ export interface components {
             updatedAt: string | null;
         };
         UpdateNotificationSettingsDto: {
-            webhookUrl?: string | null;
-            webhookSecret?: string | null;
+            webhookUrl?: (string | "") | null;
+            webhookSecret?: (string | "") | null;
             notifyOnSuccess?: boolean;
             notifyOnFailure?: boolean;
             emailRecipients?: string[];
-            slackWebhookUrl?: string | null;
-            discordWebhookUrl?: string | null;
+            slackWebhookUrl?: (string | "") | null;
+            discordWebhookUrl?: (string | "") | null;
         };
         /** DeliveryAttempt */
         DeliveryAttempt: {
