@@ -30,7 +30,9 @@ async function probe(check: () => Promise<unknown>): Promise<string | null> {
 }
 
 async function dockerStatus(config: Config): Promise<PostgresStatus> {
-  const error = await probe(() => discoverPostgresContainer(new DockerCli(), { container: config.POSTGRES_CONTAINER, pattern: config.POSTGRES_CONTAINER_PATTERN }));
+  const error = await probe(() =>
+    discoverPostgresContainer(new DockerCli(), { container: config.POSTGRES_CONTAINER, pattern: config.POSTGRES_CONTAINER_PATTERN }),
+  );
   return { mode: 'docker', reachable: error === null, error };
 }
 

@@ -168,7 +168,7 @@ describe('API responses match the OpenAPI document', function () {
   });
 });
 
-function assertError(res: { status: number; body: any; text: string }, status: number, code: string) {
+function assertError(res: HttpResult, status: number, code: string) {
   assert.equal(res.status, status, res.text);
   assert.equal(res.body?.error?.code, code, res.text);
 }

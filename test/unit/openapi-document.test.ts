@@ -15,7 +15,12 @@ import { CLIENT_SCHEMA_FILE, DOCUMENT_FILE, renderClientSchema, renderDocument }
 import { documentAjv, rebase } from '../helpers/openapi';
 
 const document = openApiDocument(API_REGISTRY, API_VERSION);
-type Operation = { parameters?: { name: string; in: string; required: boolean; schema: unknown }[]; requestBody?: { content: Record<string, { schema: { $ref: string } }> }; responses: Record<string, unknown>; security: Record<string, unknown>[] };
+type Operation = {
+  parameters?: { name: string; in: string; required: boolean; schema: unknown }[];
+  requestBody?: { content: Record<string, { schema: { $ref: string } }> };
+  responses: Record<string, unknown>;
+  security: Record<string, unknown>[];
+};
 const operation = (path: string, method: string) => document.paths[openApiPath(path)]?.[method] as unknown as Operation;
 
 interface Layer {
@@ -25,7 +30,28 @@ interface Layer {
 }
 
 /** Candidate values a client might send for any field: the schema and the DTO must agree on each. */
-const PROBES: unknown[] = [null, '', 'x', 'database', 'restore-test', 'https://example.com/hook', 'ops@example.com', 0, 1, 7, -1, 1.5, 100_000, true, false, [], ['webhook'], ['ops@example.com'], ['x'], {}];
+const PROBES: unknown[] = [
+  null,
+  '',
+  'x',
+  'database',
+  'restore-test',
+  'https://example.com/hook',
+  'ops@example.com',
+  0,
+  1,
+  7,
+  -1,
+  1.5,
+  100_000,
+  true,
+  false,
+  [],
+  ['webhook'],
+  ['ops@example.com'],
+  ['x'],
+  {},
+];
 
 function accepted(dto: DtoClass, body: unknown): boolean {
   try {
@@ -56,13 +82,18 @@ describe('OpenAPI document', () => {
     for (const route of API_REGISTRY.routes.filter((r) => !r.undocumented)) {
       const op = operation(route.path, route.method);
       for (const code of routeErrorCodes(route)) {
-        const response = op.responses[String(HTTP_STATUS[code])] as { content: { 'application/json': { schema: { properties: { error: { properties: { code: { enum: string[] } }; required: string[] } } } } } };
+        const response = op.responses[String(HTTP_STATUS[code])] as {
+          content: { 'application/json': { schema: { properties: { error: { properties: { code: { enum: string[] } }; required: string[] } } } } };
+        };
         const schema = response?.content['application/json'].schema;
         assert.ok(schema?.properties.error.properties.code.enum.includes(code), `${route.method} ${route.path}: ${code}`);
         assert.deepEqual(schema.properties.error.required.sort(), ['code', 'message']);
       }
       if (route.auth.length) assert.ok(op.responses['401'], `${route.method} ${route.path} documents its 401`);
-      assert.deepEqual(op.security, route.auth.map((name) => ({ [name]: [] })));
+      assert.deepEqual(
+        op.security,
+        route.auth.map((name) => ({ [name]: [] })),
+      );
     }
   });
 
@@ -73,7 +104,11 @@ describe('OpenAPI document', () => {
     const described = API_REGISTRY.routes.map((r) => `${r.method} ${r.path}`);
     assert.deepEqual([...mounted].sort(), [...described].sort());
     const prefixes = app.router.stack.filter((l) => !l.route && l.rawPath !== '/').map((l) => l.rawPath);
-    for (const prefix of prefixes) assert.ok(API_REGISTRY.mounts.some((m) => m.path === prefix), `${prefix} is mounted but not described`);
+    for (const prefix of prefixes)
+      assert.ok(
+        API_REGISTRY.mounts.some((m) => m.path === prefix),
+        `${prefix} is mounted but not described`,
+      );
     const global = app.router.stack.filter((l) => !l.route && l.rawPath === '/').map((l) => l.name);
     assert.deepEqual(global, ['requestLog', 'noSniff', 'notFoundHandler', 'errorHandler'], 'no middleware outside the registry but these');
     for (const route of API_REGISTRY.routes.filter((r) => !r.undocumented)) assert.ok(operation(route.path, route.method), `${route.method} ${route.path}`);
@@ -87,7 +122,11 @@ describe('OpenAPI document', () => {
         [route.query, 'query'],
       ] as const) {
         if (!dto) continue;
-        const validated = new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName));
+        const validated = new Set(
+          getMetadataStorage()
+            .getTargetValidationMetadatas(dto, '', true, false)
+            .map((m) => m.propertyName),
+        );
         const documented = parameters.filter((p) => p.in === location);
         assert.deepEqual(documented.map((p) => p.name).sort(), [...validated].sort(), `${route.method} ${route.path} ${location}`);
         // parseDto of an empty query names exactly the required fields.
@@ -99,7 +138,14 @@ describe('OpenAPI document', () => {
             return ((err as { details?: { field: string }[] }).details ?? []).map((d) => d.field);
           }
         })();
-        assert.deepEqual(documented.filter((p) => p.required).map((p) => p.name).sort(), [...new Set(missing)].sort(), `${route.method} ${route.path} required ${location}`);
+        assert.deepEqual(
+          documented
+            .filter((p) => p.required)
+            .map((p) => p.name)
+            .sort(),
+          [...new Set(missing)].sort(),
+          `${route.method} ${route.path} required ${location}`,
+        );
       }
     }
   });
@@ -131,7 +177,11 @@ describe('OpenAPI document', () => {
       for (const field of Object.keys(schema.properties)) {
         for (const value of PROBES) {
           const body = { ...base, [field]: value };
-          assert.equal(validate(body), accepted(dto, body), `${name}.${field} = ${JSON.stringify(value)}: document says ${validate(body)}, DTO says ${accepted(dto, body)}`);
+          assert.equal(
+            validate(body),
+            accepted(dto, body),
+            `${name}.${field} = ${JSON.stringify(value)}: document says ${validate(body)}, DTO says ${accepted(dto, body)}`,
+          );
         }
       }
     }

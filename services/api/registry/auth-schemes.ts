@@ -40,7 +40,11 @@ function bearerScheme(what: string, key: (runtime: Runtime) => string | undefine
 }
 
 export const AUTH_SCHEMES = {
-  adminKey: bearerScheme('admin API key', (r) => r.config.BACKUP_ADMIN_API_KEY, '`Authorization: Bearer <BACKUP_ADMIN_API_KEY>`. Never accepted in a query string.'),
+  adminKey: bearerScheme(
+    'admin API key',
+    (r) => r.config.BACKUP_ADMIN_API_KEY,
+    '`Authorization: Bearer <BACKUP_ADMIN_API_KEY>`. Never accepted in a query string.',
+  ),
   triggerKey: bearerScheme(
     'trigger API key',
     (r) => r.config.BACKUP_TRIGGER_API_KEY,
@@ -49,7 +53,11 @@ export const AUTH_SCHEMES = {
   metricsToken: bearerScheme('metrics token', (r) => r.config.BACKUP_METRICS_TOKEN, '`Authorization: Bearer <BACKUP_METRICS_TOKEN>`: only GET /metrics.'),
   adminBasic: {
     what: 'admin API key',
-    openapi: { type: 'http', scheme: 'basic', description: 'HTTP Basic with any user name and the admin API key as password, so a browser can open Bull Board.' },
+    openapi: {
+      type: 'http',
+      scheme: 'basic',
+      description: 'HTTP Basic with any user name and the admin API key as password, so a browser can open Bull Board.',
+    },
     present: (req) => basicPassword(req) !== undefined,
     accepts: (req, runtime) => {
       const password = basicPassword(req);

@@ -32,7 +32,9 @@ const CONVERTERS = {
  * `nullable`: bodies (JSON can carry null); query strings and paths cannot.
  */
 export function dtoSchema(dto: DtoClass, options: { nullable: boolean }): JsonSchema {
-  const schema = structuredClone(targetConstructorToSchema(dto, { classTransformerMetadataStorage: defaultMetadataStorage, additionalConverters: CONVERTERS })) as JsonSchema;
+  const schema = structuredClone(
+    targetConstructorToSchema(dto, { classTransformerMetadataStorage: defaultMetadataStorage, additionalConverters: CONVERTERS }),
+  ) as JsonSchema;
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   // Field initialisers are the defaults parseDto fills in.
   const defaults = new dto() as Record<string, unknown>;

@@ -58,12 +58,26 @@ function precondition(route: RouteDefinition, runtime: Runtime): RequestHandler[
 export function mountRoutes(app: Express, runtime: Runtime, registry: ApiRegistry): void {
   const json = express.json({ limit: '100kb' });
   for (const route of registry.routes) {
-    const auth = route.auth.length ? [requireAuth(route.auth.map((name) => AUTH_SCHEMES[name]), runtime)] : [];
+    const auth = route.auth.length
+      ? [
+          requireAuth(
+            route.auth.map((name) => AUTH_SCHEMES[name]),
+            runtime,
+          ),
+        ]
+      : [];
     // The body is read only for callers that passed authentication.
     app[route.method](route.path, ...precondition(route, runtime), ...auth, ...(route.body ? [json] : []), handle(route, runtime));
   }
   for (const mount of registry.mounts) {
-    const auth = mount.auth.length ? [requireAuth(mount.auth.map((name) => AUTH_SCHEMES[name]), runtime)] : [];
+    const auth = mount.auth.length
+      ? [
+          requireAuth(
+            mount.auth.map((name) => AUTH_SCHEMES[name]),
+            runtime,
+          ),
+        ]
+      : [];
     app.use(mount.path, ...auth, mount.router(runtime));
   }
 }

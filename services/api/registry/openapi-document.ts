@@ -7,7 +7,10 @@ import { AUTH_SCHEMES } from './auth-schemes';
 import { dtoParameters, dtoSchema, JsonSchema } from './dto-schema';
 import type { ResponseSpec, RouteDefinition } from './route-definition';
 
-export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, JsonSchema>>; components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, unknown> } };
+export type OpenApiDocument = Record<string, unknown> & {
+  paths: Record<string, Record<string, JsonSchema>>;
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, unknown> };
+};
 
 /** The codes a route can answer besides its own: from its auth, its DTOs and the body parser. */
 export function routeErrorCodes(route: RouteDefinition): ErrorCode[] {
@@ -51,7 +54,10 @@ function operation(route: RouteDefinition, components: Record<string, JsonSchema
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of routeErrorCodes(route)) byStatus.set(HTTP_STATUS[code], [...(byStatus.get(HTTP_STATUS[code]) ?? []), code]);
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
-    responses[String(status)] = { description: codes.join(', '), content: { 'application/json': { schema: JSON.parse(JSON.stringify(errorBodySchema(codes))) } } };
+    responses[String(status)] = {
+      description: codes.join(', '),
+      content: { 'application/json': { schema: JSON.parse(JSON.stringify(errorBodySchema(codes))) } },
+    };
   }
   const parameters = [...(route.params ? dtoParameters(route.params, 'path') : []), ...(route.query ? dtoParameters(route.query, 'query') : [])];
   const op: JsonSchema = {
@@ -68,13 +74,18 @@ function operation(route: RouteDefinition, components: Record<string, JsonSchema
     const name = route.body.name;
     const schema = dtoSchema(route.body, { nullable: true });
     components[name] = schema;
-    op.requestBody = { required: ((schema.required as string[] | undefined) ?? []).length > 0, content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } } };
+    op.requestBody = {
+      required: ((schema.required as string[] | undefined) ?? []).length > 0,
+      content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+    };
   }
   return op;
 }
 
 function headers(spec: ResponseSpec): JsonSchema {
-  return Object.fromEntries(Object.entries(spec.headers ?? {}).map(([name, h]) => [name, { description: h.description, schema: JSON.parse(JSON.stringify(h.schema)) }]));
+  return Object.fromEntries(
+    Object.entries(spec.headers ?? {}).map(([name, h]) => [name, { description: h.description, schema: JSON.parse(JSON.stringify(h.schema)) }]),
+  );
 }
 
 /** The OpenAPI 3.1 description of every route and mount of the registry. */
@@ -94,7 +105,10 @@ export function openApiDocument(registry: ApiRegistry, version: string): OpenApi
       security: mount.auth.map((name) => ({ [name]: [] })),
       responses: {
         200: { description: page.response.description, content: content(page.response, schemas) },
-        [HTTP_STATUS[ErrorCode.Unauthorized]]: { description: ErrorCode.Unauthorized, content: { 'application/json': { schema: JSON.parse(JSON.stringify(errorBodySchema([ErrorCode.Unauthorized]))) } } },
+        [HTTP_STATUS[ErrorCode.Unauthorized]]: {
+          description: ErrorCode.Unauthorized,
+          content: { 'application/json': { schema: JSON.parse(JSON.stringify(errorBodySchema([ErrorCode.Unauthorized]))) } },
+        },
       },
     };
   }

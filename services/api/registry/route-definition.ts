@@ -74,8 +74,6 @@ export interface MountDefinition {
 }
 
 /** Keeps each route's param, query and body types tied to its DTO classes. */
-export function defineRoute<P extends object = object, Q extends object = object, B extends object = object>(
-  route: RouteDefinition<P, Q, B>,
-): RouteDefinition {
+export function defineRoute<P extends object = object, Q extends object = object, B extends object = object>(route: RouteDefinition<P, Q, B>): RouteDefinition {
   return route as unknown as RouteDefinition;
 }

@@ -91,7 +91,10 @@ export const backupRoutes: RouteDefinition[] = [
           'Content-Disposition': header('attachment; filename="<backup file name>"'),
           'X-Backup-Storage': header('Target the bytes come from'),
           'X-Backup-Copy': { description: 'primary or replica', schema: Type.String({ enum: ['primary', 'replica'] }) },
-          'X-Backup-Verified': { description: 'Whether the copy was checked against its checksum before streaming', schema: Type.String({ enum: ['true', 'false'] }) },
+          'X-Backup-Verified': {
+            description: 'Whether the copy was checked against its checksum before streaming',
+            schema: Type.String({ enum: ['true', 'false'] }),
+          },
           'X-Backup-Skipped-Copies': header('Copies passed over, as `target=reason, …`'),
           'X-Backup-SHA256': header('Checksum of the file, hex'),
         },

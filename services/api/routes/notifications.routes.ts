@@ -49,7 +49,10 @@ export const notificationRoutes: RouteDefinition[] = [
     responses: { 200: { description: 'One result per channel', schema: TestNotificationResult } },
     errors: [ErrorCode.NotificationsNotConfigured],
     handler: async ({ runtime, body }) => {
-      const report = await sendTestNotification({ settings: runtime.notificationSettings, deliveries: runtime.deliveries, config: runtime.config }, body.channels);
+      const report = await sendTestNotification(
+        { settings: runtime.notificationSettings, deliveries: runtime.deliveries, config: runtime.config },
+        body.channels,
+      );
       return { body: { event: 'test', deliveryId: report.deliveryId, results: report.results.map(presentAttempt) } };
     },
   }),

@@ -84,7 +84,8 @@ export const restoreRoutes: RouteDefinition[] = [
     path: '/api/restores/:id/previous',
     operationId: 'dropPreviousDatabase',
     summary: 'Queue dropping the database a restore replaced and kept',
-    description: 'Dropping a database is queued work, so this DELETE answers 202 with the queued job (like every queued operation), not the DeleteResult of synchronous deletes.',
+    description:
+      'Dropping a database is queued work, so this DELETE answers 202 with the queued job (like every queued operation), not the DeleteResult of synchronous deletes.',
     tag: 'restore',
     auth: ['adminKey'],
     params: UuidParams,

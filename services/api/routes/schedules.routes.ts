@@ -107,7 +107,7 @@ export const scheduleRoutes: RouteDefinition[] = [
     method: 'post',
     path: '/api/schedules/:id/run',
     operationId: 'runSchedule',
-    summary: "Run a schedule now: queue a backup of its type, filed under the schedule (its retention applies)",
+    summary: 'Run a schedule now: queue a backup of its type, filed under the schedule (its retention applies)',
     description: 'A disabled schedule is not run (409 SCHEDULE_DISABLED): enable it first, or use POST /api/backups for a one-off backup.',
     tag: 'schedules',
     auth: ['adminKey'],
@@ -136,7 +136,12 @@ export const scheduleRoutes: RouteDefinition[] = [
       const schedule = await findSchedule(runtime, params.id);
       const defaults = scheduleDefaults(runtime.config);
       const plan = await planRetention(
-        { backups: runtime.backups, schedules: runtime.schedules, defaultRetentionDays: defaults.defaultRetentionDays, defaultTimeZone: defaults.defaultTimeZone },
+        {
+          backups: runtime.backups,
+          schedules: runtime.schedules,
+          defaultRetentionDays: defaults.defaultRetentionDays,
+          defaultTimeZone: defaults.defaultTimeZone,
+        },
         schedule.id,
       );
       return { body: presentRetentionPlan(plan) };

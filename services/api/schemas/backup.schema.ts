@@ -47,10 +47,7 @@ export const Backup = named(
   }),
 );
 
-export const CopyDeletion = named(
-  'CopyDeletion',
-  closed({ target: Type.String(), status: StringEnum(COPY_STATUSES), error: Nullable(Type.String()) }),
-);
+export const CopyDeletion = named('CopyDeletion', closed({ target: Type.String(), status: StringEnum(COPY_STATUSES), error: Nullable(Type.String()) }));
 
 export const VerificationStats = named(
   'VerificationStats',

@@ -17,7 +17,10 @@ export const AcceptedJob = named(
 
 export const TriggeredJob = named(
   'TriggeredJob',
-  closed({ ...AcceptedJob.properties, slot: Type.Optional(Type.String({ format: 'date-time', description: 'The schedule slot (nearest cron time) this run belongs to' })) }),
+  closed({
+    ...AcceptedJob.properties,
+    slot: Type.Optional(Type.String({ format: 'date-time', description: 'The schedule slot (nearest cron time) this run belongs to' })),
+  }),
 );
 
 export const DropPreviousJob = named('DropPreviousJob', closed({ ...AcceptedJob.properties, database: Type.String() }));

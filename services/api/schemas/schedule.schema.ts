@@ -24,7 +24,10 @@ export const Schedule = named('Schedule', closed(scheduleFields));
 
 export const SavedSchedule = named(
   'SavedSchedule',
-  closed({ ...scheduleFields, mirrorSynced: Type.Boolean({ description: 'Whether the job scheduler in Redis was updated too (workers reconcile it otherwise)' }) }),
+  closed({
+    ...scheduleFields,
+    mirrorSynced: Type.Boolean({ description: 'Whether the job scheduler in Redis was updated too (workers reconcile it otherwise)' }),
+  }),
 );
 
 const planItem = { id: Uuid, filename: Type.String(), type: StringEnum(BACKUP_TYPES), status: StringEnum(BACKUP_STATUSES), createdAt: DateTime };
