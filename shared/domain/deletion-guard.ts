@@ -41,7 +41,7 @@ function refusalFor(backup: DeletionCandidate, usableOfSameType: number): Deleti
  */
 export function assertDeletable(backup: DeletionCandidate, usableOfSameType: number): void {
   const refusal = refusalFor(backup, usableOfSameType);
-  if (refusal) throw AppError.conflict(refusal, refusalMessage(refusal, backup));
+  if (refusal) throw new AppError(refusal, refusalMessage(refusal, backup));
 }
 
 export interface BulkDeletionCandidate extends DeletionCandidate {

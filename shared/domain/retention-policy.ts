@@ -241,8 +241,10 @@ export function decideRetention<T extends RetentionCandidate>(input: RetentionIn
   return decisions.sort((a, b) => b.backup.createdAt.getTime() - a.backup.createdAt.getTime() || a.backup.id.localeCompare(b.backup.id));
 }
 
+export const RETENTION_WARNING_CODES = ['KEEP_WEEKLY_BEYOND_RETENTION', 'KEEP_MONTHLY_BEYOND_RETENTION'] as const;
+
 export interface RetentionWarning {
-  code: 'KEEP_WEEKLY_BEYOND_RETENTION' | 'KEEP_MONTHLY_BEYOND_RETENTION';
+  code: (typeof RETENTION_WARNING_CODES)[number];
   message: string;
 }
 

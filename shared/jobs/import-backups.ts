@@ -5,7 +5,7 @@ import { parseBackupFileName } from '../engine/backup-naming';
 import type { StorageTargets } from '../engine/storage/storage-targets';
 import { AppError, ErrorCode } from '../errors';
 import type { Logger } from '../logging';
-import type { ProgressReporter } from '../queue/job-progress';
+import type { ProgressReporter } from '../domain/job-progress';
 
 export interface ImportDeps {
   backups: BackupRepository;

@@ -12,8 +12,8 @@ import { KeyRing } from '../../shared/engine/crypto/key-ring';
 import { http } from '../helpers/http';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
 import { freePort, ServiceProcess, startProcess } from '../helpers/processes';
-import { createDatabase, withPg } from '../helpers/services';
-import { ADMIN_KEY, testEnv } from '../helpers/stack';
+import { createDatabase, withPg } from '../../scripts/lib/services';
+import { ADMIN_KEY, testEnv } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 const ENCRYPTION_KEY = 'an end-to-end test passphrase';

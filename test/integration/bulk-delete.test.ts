@@ -7,7 +7,7 @@ import { runCli } from '../helpers/cli';
 import { takeBackup } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 

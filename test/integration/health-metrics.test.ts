@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { enqueue } from '../../shared/queue/enqueue';
 import { round1 } from '../../shared/util/format';
 import { http } from '../helpers/http';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 
 const METRICS_TOKEN = 'prometheus-scrape-token-0123456789';
 const HOUR = 3_600_000;

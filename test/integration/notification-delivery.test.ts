@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import type { BackupEvent } from '../../shared/notify/events';
+import type { BackupEvent } from '../../shared/domain/notification-events';
 import { NOTIFY_ATTEMPTS } from '../../shared/queue/job-options';
 import { drainNotifyQueue, promoteDelayed, retryScheduled } from '../helpers/notify';
 import { freePort } from '../helpers/processes';
-import { startStack, TestStack } from '../helpers/stack';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 import { Receiver, startReceiver } from '../helpers/webhook-receiver';
 

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { parsePostgresUrl } from '../../shared/engine/sources/postgres-connection';
+import { parsePostgresUrl } from '../../shared/config/postgres-url';
 import { takeBackup, requestRestore, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
-import { databaseUrl, trackDatabase, withPg } from '../helpers/services';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { databaseUrl, trackDatabase, withPg } from '../../scripts/lib/services';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 const TABLES = ['users', 'projects', 'tasks'];
@@ -71,7 +71,7 @@ describe('restore (real PostgreSQL)', function () {
     assert.deepEqual(await checksums(source.url), atBackup, 'live data equals the backup moment');
     assert.deepEqual(await rowCounts(source.url), { projects: 10, tasks: 1500, users: 20 });
 
-    const details = execution.details as Record<string, any>;
+    const details = execution.details as { tables: number; rows: Record<string, number>; previousDatabase: string; preRestoreBackupId: string };
     assert.equal(details.tables, 3);
     assert.equal(details.rows['public.tasks'], 1500);
     assert.match(details.previousDatabase, new RegExp(`^${source.name}_pre_restore_\\d{8}_\\d{6}$`));
@@ -97,6 +97,7 @@ describe('restore (real PostgreSQL)', function () {
     assert.deepEqual(await databases(details.previousDatabase), []);
     const again = await http('DELETE', `${stack.baseUrl}/api/restores/${executionId}/previous`, { token: ADMIN_KEY });
     assert.equal(again.status, 409);
+    assert.equal(again.body.error.code, 'NO_PREVIOUS_DATABASE');
   });
 
   it('refuses a corrupted file before touching the database, and says why', async () => {
@@ -124,8 +125,9 @@ describe('restore (real PostgreSQL)', function () {
     assert.equal(execution.status, 'completed', execution.error ?? '');
     await assert.rejects(client.query('SELECT 1'));
     await client.end().catch(() => undefined);
-    assert.equal((execution.details as Record<string, any>).previousDatabase, null, 'keepPrevious=false drops the replaced database');
-    assert.deepEqual(await databases((execution.details as Record<string, any>).swap.previous), []);
+    const details = execution.details as { previousDatabase: string | null; swap: { previous: string } };
+    assert.equal(details.previousDatabase, null, 'keepPrevious=false drops the replaced database');
+    assert.deepEqual(await databases(details.swap.previous), []);
   });
 
   describe('confirmation tokens', () => {

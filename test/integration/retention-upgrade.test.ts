@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createCatalogDataSource } from '../../shared/catalog/data-source';
 import { BackupRepository, ScheduleRepository } from '../../shared/catalog/repositories';
 import { RETENTION_MAX_AGE_MIGRATION } from '../../shared/jobs/retention-upgrade-preview';
-import { createTestCatalog } from '../helpers/catalog';
+import { createTestCatalog } from '../../scripts/lib/catalog';
 import { startProcess } from '../helpers/processes';
 
 describe('upgrading to retentionDays as the maximum age', function () {

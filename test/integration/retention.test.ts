@@ -6,7 +6,7 @@ import type { BackupStatus } from '../../shared/domain/types';
 import { executionIds, newExecutionFinished } from '../helpers/executions';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { http } from '../helpers/http';
-import { ADMIN_KEY, startStack, TestStack, TRIGGER_KEY } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack, TRIGGER_KEY } from '../../scripts/lib/stack';
 
 const DAY = 86_400_000;
 
@@ -89,7 +89,8 @@ describe('retention after each backup, its preview, and protecting backups', fun
   it('the preview lists what would be deleted now, and why each backup is kept', async () => {
     const res = await api('GET', `/api/schedules/${scheduleId}/retention-preview`);
     assert.equal(res.status, 200, res.text);
-    const byId = (list: any[]) => Object.fromEntries(list.map((item) => [item.id, item]));
+    type Decision = { id: string; reason?: string; reasons: { rule: string }[]; explanation: string };
+    const byId = (list: Decision[]) => Object.fromEntries(list.map((item) => [item.id, item]));
     assert.deepEqual(res.body.policy, { retentionDays: 7, keepDaily: 0, keepWeekly: 0, keepMonthly: 0 });
     assert.equal(res.body.timezone, 'UTC');
     assert.deepEqual(res.body.summary, { keep: 3, delete: 2, clean: 1 });

@@ -9,7 +9,7 @@ import { rotateKeys, RotateKeysDeps } from '../../shared/jobs/rotate-keys';
 import { takeBackup } from '../helpers/flows';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { waitFor } from '../helpers/wait';
-import { startStack, TestStack } from '../helpers/stack';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 
 const OLD_KEY = 'races test passphrase (the old one)';
 const NEW_KEY = 'd4'.repeat(32);

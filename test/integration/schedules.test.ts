@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
-import { http } from '../helpers/http';
+import { http, HttpResult } from '../helpers/http';
 import { startProcess } from '../helpers/processes';
-import { ADMIN_KEY, clearQueuePrefix, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, clearQueuePrefix, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
-function assertError(res: { status: number; body: any; text: string }, status: number, code: string) {
+function assertError(res: HttpResult, status: number, code: string) {
   assert.equal(res.status, status, res.text);
   assert.equal(res.body?.error?.code, code, res.text);
 }
@@ -211,7 +211,7 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
     });
     const res = await api('DELETE', `/api/schedules/${id}`);
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.body, { deleted: id, mirrorSynced: true });
+    assert.deepEqual(res.body, { resource: 'schedule', id, deleted: true, mirrorSynced: true });
     assertError(await api('GET', `/api/schedules/${id}`), 404, 'SCHEDULE_NOT_FOUND');
     assert.deepEqual(await schedulers(stack), []);
     assert.equal((await stack.runtime.backups.findById(backup.id))?.scheduleId, null);

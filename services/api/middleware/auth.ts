@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, ErrorCode } from '../../../shared/errors';
+import type { Runtime } from '../../../shared/runtime/runtime';
+import type { AuthScheme } from '../registry/auth-schemes';
 
 /** Constant-time comparison that also hides the expected key's length. */
 export function keysMatch(given: string, expected: string): boolean {
@@ -9,60 +11,42 @@ export function keysMatch(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-function bearerToken(req: Request): string | undefined {
+export function bearerToken(req: Request): string | undefined {
   const header = req.headers.authorization;
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1];
 }
 
-function unauthorized(message: string): AppError {
-  return new AppError(ErrorCode.Unauthorized, message, { status: 401 });
-}
-
-/** Kanbu's own header for its backup trigger, still sent by existing cron jobs. */
-const LEGACY_KEY_HEADER = 'x-backup-key';
-
-function legacyKey(req: Request): string | undefined {
-  const value = req.headers[LEGACY_KEY_HEADER];
+/** The value of a header sent once, trimmed; undefined when absent, empty or repeated. */
+export function headerValue(req: Request, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-/**
- * `Authorization: Bearer <key>` against a configured key, or any of several (each
- * compared, in constant time). With `acceptLegacyHeader`, `X-Backup-Key: <key>`
- * is accepted the same way when no Bearer key is sent.
- */
-export function requireBearer(
-  expectedKey: () => string | undefined | readonly (string | undefined)[],
-  what: string,
-  options: { acceptLegacyHeader?: boolean } = {},
-) {
-  const how = options.acceptLegacyHeader ? 'Authorization: Bearer <key> (or X-Backup-Key: <key>)' : 'Authorization: Bearer <key>';
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const expected = [expectedKey()].flat().filter((k): k is string => !!k);
-    const token = bearerToken(req) ?? (options.acceptLegacyHeader ? legacyKey(req) : undefined);
-    if (!token) return next(unauthorized(`Missing ${what}: send ${how}`));
-    const matches = expected.map((key) => keysMatch(token, key));
-    if (!matches.includes(true)) return next(unauthorized(`Invalid ${what}`));
-    next();
-  };
+/** The password of `Authorization: Basic`, whatever the user name. */
+export function basicPassword(req: Request): string | undefined {
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (!basic) return undefined;
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 ? decoded.slice(colon + 1) : undefined;
 }
 
-/** HTTP Basic with any user name and the admin key as password, so a browser can open Bull Board. */
-export function requireBasic(expectedKey: () => string, realm: string) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const header = req.headers.authorization ?? '';
-    const bearer = bearerToken(req);
-    let password: string | undefined = bearer;
-    const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-    if (basic) {
-      const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      password = colon >= 0 ? decoded.slice(colon + 1) : undefined;
+/** Lets the request in when any of the schemes accepts it; otherwise a 401 naming what was expected. */
+export function requireAuth(schemes: readonly AuthScheme[], runtime: Runtime) {
+  const what = [...new Set(schemes.map((s) => s.what))].join(' or ');
+  const hints = [...new Set(schemes.map((s) => s.hint))];
+  const how = hints.every((h) => h !== undefined) ? `: send ${hints[0]}${hints.length > 1 ? ` (or ${hints.slice(1).join(' or ')})` : ''}` : '';
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      for (const scheme of schemes) if (await scheme.accepts(req, runtime)) return next();
+      for (const scheme of schemes) scheme.challenge?.(res);
+      const presented = schemes.some((s) => s.present(req));
+      const message = presented ? `Invalid ${what}` : `Missing ${what}${how}`;
+      next(new AppError(ErrorCode.Unauthorized, message));
+    } catch (err) {
+      next(err);
     }
-    if (password !== undefined && keysMatch(password, expectedKey())) return next();
-    res.setHeader('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`);
-    next(unauthorized('Authentication required: use the admin API key as password'));
   };
 }
