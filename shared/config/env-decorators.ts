@@ -133,7 +133,8 @@ export function IsCompressionLevelOf(codecKey: string, options?: ValidationOptio
       },
       validator: {
         // An unknown codec is reported on its own variable; the level is judged once the codec is known.
-        validate: (value: unknown, args?: ValidationArguments) => !args || !known(args) || (typeof value === 'number' && compressionLevelProblem(codec(args), value) === null),
+        validate: (value: unknown, args?: ValidationArguments) =>
+          !args || !known(args) || (typeof value === 'number' && compressionLevelProblem(codec(args), value) === null),
       },
     });
   };
