@@ -1,6 +1,7 @@
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
 import { AppError, ErrorCode } from '../../errors';
 import { Backup, Schedule } from '../entities';
+import { Page, PageRequest, skipTake, toPage } from './pagination';
 
 export type ScheduleFields = Pick<
   Schedule,
@@ -9,7 +10,7 @@ export type ScheduleFields = Pick<
 
 function nameTaken(err: unknown, name: string | undefined): AppError | unknown {
   const code = err instanceof QueryFailedError ? (err.driverError as { code?: string } | undefined)?.code : undefined;
-  return code === '23505' ? AppError.conflict(ErrorCode.ScheduleNameTaken, `A schedule named "${name}" already exists`) : err;
+  return code === '23505' ? new AppError(ErrorCode.ScheduleNameTaken, `A schedule named "${name}" already exists`) : err;
 }
 
 /** Schedules: the source of truth the BullMQ job schedulers mirror. */
@@ -22,6 +23,10 @@ export class ScheduleRepository {
 
   list(): Promise<Schedule[]> {
     return this.repo.find({ order: { name: 'ASC' } });
+  }
+
+  async listPage(request: PageRequest): Promise<Page<Schedule>> {
+    return toPage(await this.repo.findAndCount({ order: { name: 'ASC' }, ...skipTake(request) }), request);
   }
 
   listEnabled(): Promise<Schedule[]> {
