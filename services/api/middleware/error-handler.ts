@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, ErrorCode, isAppError } from '../../../shared/errors';
 import { createLogger } from '../../../shared/logging';
+import { httpStatusOf } from '../http-status';
 
 const logger = createLogger('API');
 
@@ -24,13 +25,14 @@ function toAppError(err: unknown): AppError {
 export function errorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(err);
   const appError = toAppError(err);
-  if (appError.status >= 500) {
+  const status = httpStatusOf(appError.code, appError.status);
+  if (status >= 500) {
     const cause = appError.code === ErrorCode.Internal ? err : appError;
     logger.error(`${req.method} ${req.path} failed: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
   }
   const body: { code: string; message: string; details?: unknown } = { code: appError.code, message: appError.message };
   if (appError.details !== undefined) body.details = appError.details;
-  res.status(appError.status).json({ error: body });
+  res.status(status).json({ error: body });
 }
 
 export function notFoundHandler(req: Request, _res: Response, next: NextFunction): void {

@@ -12,6 +12,7 @@ import { ProtectBackupDto } from '../dto/schedule.dto';
 import { uuidParam } from '../dto/id-param';
 import { parseDto } from '../dto/parse-dto';
 import { presentBackup, presentPage } from '../presenters';
+import { actorOf } from '../middleware/actor';
 import { acceptedJob } from './accepted-job';
 
 const logger = createLogger('API');
@@ -54,7 +55,7 @@ export function backupRoutes(runtime: Runtime): Router {
       throw AppError.conflict(ErrorCode.BackupNotCompleted, `Backup is ${backup.status}; only completed backups can be downloaded`);
     }
     const query = parseDto(DownloadBackupQuery, req.query);
-    const opened = await runtime.reader.open(backup, { verify: query.verify });
+    const opened = await runtime.reader.open(backup, { verify: query.verify ?? actorOf(res)?.kind !== 'session' });
     res.status(200);
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader('Content-Length', String(opened.sizeBytes));
