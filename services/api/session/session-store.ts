@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { AppError, ErrorCode } from '../../../shared/errors';
 import { sessionBinding } from './key-fingerprint';
 
 /** What the API knows about a browser session; `id` is public (audit log), the token is not. */
@@ -30,6 +31,19 @@ export interface SessionStoreOptions {
 export class SessionStore {
   constructor(private readonly options: SessionStoreOptions) {}
 
+  /** Redis being away is a 503 the client may retry, not an internal error. */
+  private async redis<T>(command: (redis: Redis) => Promise<T>): Promise<T> {
+    try {
+      return await command(this.options.redis);
+    } catch (err) {
+      throw new AppError(ErrorCode.QueueUnavailable, 'Sessions are not available right now (Redis is not reachable); try again', {
+        status: 503,
+        retryable: true,
+        cause: err,
+      });
+    }
+  }
+
   private key(token: string): string {
     return `${this.options.prefix}:session:${createHash('sha256').update(token).digest('hex')}`;
   }
@@ -44,13 +58,13 @@ export class SessionStore {
       clientAddress,
     };
     const stored: StoredSession = { ...session, binding: sessionBinding(this.options.adminKey(), token).toString('hex') };
-    await this.options.redis.set(this.key(token), JSON.stringify(stored), 'PX', Math.max(1, Math.round(this.options.ttlMs)));
+    await this.redis((r) => r.set(this.key(token), JSON.stringify(stored), 'PX', Math.max(1, Math.round(this.options.ttlMs))));
     return { token, session };
   }
 
   /** The live session of a token, or null (unknown, expired, signed out, or signed in with an older admin key). */
   async find(token: string): Promise<Session | null> {
-    const raw = await this.options.redis.get(this.key(token));
+    const raw = await this.redis((r) => r.get(this.key(token)));
     if (!raw) return null;
     const { binding, ...session } = JSON.parse(raw) as StoredSession;
     const expected = sessionBinding(this.options.adminKey(), token);
@@ -63,6 +77,6 @@ export class SessionStore {
   }
 
   async destroy(token: string): Promise<void> {
-    await this.options.redis.del(this.key(token));
+    await this.redis((r) => r.del(this.key(token)));
   }
 }
