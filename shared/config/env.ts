@@ -156,6 +156,12 @@ export class Env {
   @Min(0)
   BACKUP_HISTORY_DAYS = 180;
 
+  @Doc('Scheduling', 'Days to keep the audit log (`GET /api/audit`); cleaned after every prune. 0 keeps everything.')
+  @IntFromEnv()
+  @IsInt()
+  @Min(0)
+  BACKUP_AUDIT_DAYS = 365;
+
   @Doc(
     'Scheduling',
     'Seconds between checks by each worker that the BullMQ job schedulers still mirror the catalog (they are also reconciled at start and on every change).',

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { keyFingerprint } from '../../services/api/session/key-fingerprint';
+import { enqueue } from '../../shared/queue/enqueue';
 import { asBrowser, signIn } from '../helpers/browser';
 import { takeBackup, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
@@ -30,7 +31,7 @@ describe('audit log (real restore and delete through the API)', function () {
     source = await createKanbuDatabase(300);
     stack = await startStack({
       env: { DATABASE_URL: source.url, BACKUP_ENCRYPTION_KEY: 'audit test passphrase' },
-      workerQueues: ['backup', 'restore'],
+      workerQueues: ['backup', 'restore', 'prune'],
     });
   });
   after(async () => {
@@ -157,5 +158,30 @@ describe('audit log (real restore and delete through the API)', function () {
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'VALIDATION_FAILED');
     assert.equal((await http('GET', `${stack.baseUrl}/api/audit`)).status, 401);
+  });
+
+  it('forgets entries older than BACKUP_AUDIT_DAYS after a prune, and keeps the rest', async () => {
+    const entry = (daysAgo: number, path: string) =>
+      stack.runtime.audit.record({
+        occurredAt: new Date(Date.now() - daysAgo * 86_400_000),
+        method: 'POST',
+        path,
+        route: path,
+        targetIds: [],
+        status: 202,
+        errorCode: null,
+        clientAddress: '192.0.2.1',
+        actorKind: 'key',
+        actorId: 'abcdefabcdef',
+        durationMs: 1,
+      });
+    await entry(400, '/api/old');
+    await entry(300, '/api/recent');
+    const job = await enqueue(stack.runtime.enqueueDeps, 'prune', { type: 'database', trigger: 'system', scheduleId: null });
+    const prune = await waitForExecution(stack, job.executionId);
+    assert.equal(prune.status, 'completed', prune.error ?? '');
+    assert.equal(prune.details?.auditEntriesRemoved, 1);
+    assert.equal((await audit('?path=/api/old')).total, 0);
+    assert.equal((await audit('?path=/api/recent')).total, 1);
   });
 });
