@@ -48,7 +48,7 @@ export function auditLog(deps: { audit: AuditRepository; logger: Logger }): Requ
       return json(body);
     };
     res.once('close', () => {
-      const actor = actorOf(res);
+      const actor = actorOf(req);
       const entry: NewAuditEntry = {
         occurredAt: new Date(started),
         method: req.method,

@@ -37,13 +37,13 @@ function missingCredentials(req: Request, what: string, alternative = ''): AppEr
 
 /** `Authorization: Bearer <key>` against a configured key, or any of several (each compared, in constant time). */
 export function requireBearer(expectedKey: () => string | undefined | readonly (string | undefined)[], what: string) {
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req: Request, _res: Response, next: NextFunction) => {
     const expected = [expectedKey()].flat().filter((k): k is string => !!k);
     const token = bearerToken(req);
     if (!token) return next(missingCredentials(req, what));
     const matches = expected.map((key) => keysMatch(token, key));
     if (!matches.includes(true)) return next(unauthorized(`Invalid ${what}`));
-    setActor(res, { kind: 'key', id: keyFingerprint(token) });
+    setActor(req, { kind: 'key', id: keyFingerprint(token) });
     next();
   };
 }
@@ -80,8 +80,7 @@ export function requireAdmin(adminKey: () => string, deps: SessionAuthDeps) {
     if (req.headers.authorization !== undefined) return bearer(req, res, next);
     const { session, hadCookie } = await cookieSession(req, deps);
     if (session) {
-      setActor(res, { kind: 'session', id: session.id });
-      res.locals.session = session;
+      setActor(req, { kind: 'session', id: session.id, session });
       return next();
     }
     if (hadCookie) return next(unauthorized('The session has expired or ended: sign in again (POST /api/session)'));
@@ -101,13 +100,13 @@ export function requireBasicOrSession(expectedKey: () => string, realm: string, 
       password = colon >= 0 ? decoded.slice(colon + 1) : undefined;
     }
     if (password !== undefined && keysMatch(password, expectedKey())) {
-      setActor(res, { kind: 'key', id: keyFingerprint(password) });
+      setActor(req, { kind: 'key', id: keyFingerprint(password) });
       return next();
     }
     if (!header) {
       const { session } = await cookieSession(req, deps);
       if (session) {
-        setActor(res, { kind: 'session', id: session.id });
+        setActor(req, { kind: 'session', id: session.id });
         return next();
       }
     }

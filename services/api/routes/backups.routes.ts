@@ -55,7 +55,7 @@ export function backupRoutes(runtime: Runtime): Router {
       throw AppError.conflict(ErrorCode.BackupNotCompleted, `Backup is ${backup.status}; only completed backups can be downloaded`);
     }
     const query = parseDto(DownloadBackupQuery, req.query);
-    const opened = await runtime.reader.open(backup, { verify: query.verify ?? actorOf(res)?.kind !== 'session' });
+    const opened = await runtime.reader.open(backup, { verify: query.verify ?? actorOf(req)?.kind !== 'session' });
     res.status(200);
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader('Content-Length', String(opened.sizeBytes));

@@ -6,7 +6,7 @@ import { AppError, ErrorCode } from '../../../shared/errors';
 import { SignInDto } from '../dto/session.dto';
 import { parseDto } from '../dto/parse-dto';
 import { keysMatch, requireAdmin } from '../middleware/auth';
-import { setActor } from '../middleware/actor';
+import { actorOf, setActor } from '../middleware/actor';
 import { RedisCounterStore } from '../session/redis-counter-store';
 import { expectedOrigin, isCrossOriginBrowserRequest, sessionCookieOptions } from '../session/same-origin';
 import { clearedSessionCookie, readSessionCookie, sessionCookie } from '../session/session-cookie';
@@ -58,7 +58,7 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
     const body = parseDto(SignInDto, req.body);
     if (!keysMatch(body.key, deps.config.BACKUP_ADMIN_API_KEY)) throw new AppError(ErrorCode.Unauthorized, 'Invalid admin API key', { status: 401 });
     const { token, session } = await deps.sessions.create(req.ip ?? '');
-    setActor(res, { kind: 'session', id: session.id });
+    setActor(req, { kind: 'session', id: session.id });
     res.setHeader('Set-Cookie', sessionCookie(token, ttlMs / 1000, sessionCookieOptions(req, deps.publicUrl)));
     res.setHeader('Cache-Control', 'no-store');
     res.status(201).json(presentSession(session));
@@ -66,8 +66,8 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
 
   const signedIn = requireAdmin(() => deps.config.BACKUP_ADMIN_API_KEY, deps);
 
-  router.get('/', signedIn, (_req, res) => {
-    const session = res.locals.session as Session | undefined;
+  router.get('/', signedIn, (req, res) => {
+    const session = actorOf(req)?.session;
     if (!session) throw new AppError(ErrorCode.SessionNotFound, 'No browser session: this request was authenticated with the admin key');
     res.json(presentSession(session));
   });
