@@ -6,6 +6,7 @@ import { waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { SseClient } from '../helpers/sse';
+import { dropDatabase } from '../helpers/services';
 import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
@@ -23,6 +24,7 @@ interface JobEventData {
 describe('live job events (GET /api/events) and browser downloads, with a real worker', function () {
   this.timeout(120_000);
   let stack: TestStack;
+  let source: { name: string; url: string };
   const clients: SseClient[] = [];
   let backupId: string;
   let executionId: string;
@@ -35,7 +37,7 @@ describe('live job events (GET /api/events) and browser downloads, with a real w
   }
 
   before(async () => {
-    const source = await createKanbuDatabase(2000);
+    source = await createKanbuDatabase(2000);
     stack = await startStack({
       env: { DATABASE_URL: source.url, BACKUP_ENCRYPTION_KEY: ENCRYPTION_KEY, BACKUP_EVENTS_HEARTBEAT_SECONDS: '1' },
       workerQueues: ['backup'],
@@ -130,5 +132,21 @@ describe('live job events (GET /api/events) and browser downloads, with a real w
     const script = await fetch(`${stack.baseUrl}/api/backups/${backupId}/download`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     assert.equal(script.headers.get('x-backup-verified'), 'true', 'Bearer callers keep verify-first by default');
     assert.deepEqual(Buffer.from(await script.arrayBuffer()), stored);
+  });
+
+  it('streams a failure with its reason, and nothing secret (the database is gone)', async () => {
+    const events = await open({ authorization: `Bearer ${ADMIN_KEY}` });
+    await dropDatabase(source.name);
+    const accepted = await http('POST', `${stack.baseUrl}/api/backups`, { token: ADMIN_KEY, body: { type: 'database' } });
+    assert.equal(accepted.status, 202);
+    const failed = await events.waitForEvent<JobEventData & { error?: string }>(
+      'the failure on the stream',
+      (e, d) => d.executionId === accepted.body.executionId && e === 'failed',
+    );
+    const execution = await waitForExecution(stack, accepted.body.executionId);
+    assert.equal(execution.status, 'failed');
+    assert.equal(failed.data.error, execution.error);
+    assert.match(failed.data.error ?? '', /does not exist|not exist/i);
+    assert.ok(!JSON.stringify(events.messages).includes(ENCRYPTION_KEY));
   });
 });
