@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { JobProgress } from './job-progress';
+import type { JobProgress } from '../domain/job-progress';
 import type { QueueName } from './queue-names';
 
 export const JOB_EVENT_TYPES = ['started', 'progress', 'completed', 'failed'] as const;

@@ -5,8 +5,8 @@ import { asBrowser, signIn } from '../helpers/browser';
 import { takeBackup, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
-import { databaseUrl, trackDatabase, withPg } from '../helpers/services';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { databaseUrl, trackDatabase, withPg } from '../../scripts/lib/services';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 interface Entry {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { signIn } from '../helpers/browser';
 import { cspAllows, cspAllowsInline, parseCsp } from '../helpers/csp';
 import { http } from '../helpers/http';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 
 const KANBU = 'https://kanbu.example.test';
 

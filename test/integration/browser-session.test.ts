@@ -7,7 +7,7 @@ import { redisReady } from '../../shared/queue/redis-connection';
 import { createRuntime, Runtime } from '../../shared/runtime/runtime';
 import { asBrowser, signIn } from '../helpers/browser';
 import { http } from '../helpers/http';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 function cookieAttributes(setCookie: string): Record<string, string | true> {

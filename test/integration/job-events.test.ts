@@ -6,8 +6,8 @@ import { waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { SseClient } from '../helpers/sse';
-import { dropDatabase } from '../helpers/services';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { dropDatabase } from '../../scripts/lib/services';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 const ENCRYPTION_KEY = 'events test passphrase';

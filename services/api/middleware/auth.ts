@@ -23,7 +23,7 @@ function bearerToken(req: Request): string | undefined {
 }
 
 function unauthorized(message: string): AppError {
-  return new AppError(ErrorCode.Unauthorized, message, { status: 401 });
+  return new AppError(ErrorCode.Unauthorized, message);
 }
 
 // Names a client might try to pass a key under; they are never read, only named in the refusal.

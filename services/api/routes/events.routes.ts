@@ -63,7 +63,7 @@ export function eventRoutes(deps: EventRouteDeps): Router {
       if (!open) return;
       if (!res.headersSent) {
         connection.disconnect();
-        throw new AppError(ErrorCode.QueueUnavailable, 'The event stream is not available (Redis is not reachable)', { status: 503, retryable: true });
+        throw new AppError(ErrorCode.QueueUnavailable, 'The event stream is not available (Redis is not reachable)', { retryable: true });
       }
       // The client reconnects with its Last-Event-ID and loses nothing still in the window.
       logger.warn(`Event stream ended: ${errorMessage(err)}`);

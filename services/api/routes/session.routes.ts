@@ -56,7 +56,7 @@ export function sessionRoutes(deps: SessionRouteDeps): Router {
       throw new AppError(ErrorCode.CrossOriginRefused, 'Sign in from the API origin itself; other sites call the API with Authorization: Bearer');
     }
     const body = parseDto(SignInDto, req.body);
-    if (!keysMatch(body.key, deps.config.BACKUP_ADMIN_API_KEY)) throw new AppError(ErrorCode.Unauthorized, 'Invalid admin API key', { status: 401 });
+    if (!keysMatch(body.key, deps.config.BACKUP_ADMIN_API_KEY)) throw new AppError(ErrorCode.Unauthorized, 'Invalid admin API key');
     const { token, session } = await deps.sessions.create(req.ip ?? '');
     setActor(req, { kind: 'session', id: session.id });
     res.setHeader('Set-Cookie', sessionCookie(token, ttlMs / 1000, sessionCookieOptions(req, deps.publicUrl)));

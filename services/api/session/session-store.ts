@@ -37,7 +37,6 @@ export class SessionStore {
       return await command(this.options.redis);
     } catch (err) {
       throw new AppError(ErrorCode.QueueUnavailable, 'Sessions are not available right now (Redis is not reachable); try again', {
-        status: 503,
         retryable: true,
         cause: err,
       });
