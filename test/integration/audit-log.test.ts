@@ -4,6 +4,7 @@ import { enqueue } from '../../shared/queue/enqueue';
 import { asBrowser, signIn } from '../helpers/browser';
 import { takeBackup, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
+import { assertFitsDocument } from '../helpers/openapi';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { databaseUrl, trackDatabase, withPg } from '../../scripts/lib/services';
 import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
@@ -128,6 +129,10 @@ describe('audit log (real restore and delete through the API)', function () {
     assert.ok(!raw.text.includes(ADMIN_KEY) && !raw.text.includes(cookie.split('=')[1]), 'no key and no session token in the log');
     const rows = await stack.runtime.dataSource.query(`SELECT * FROM audit_entry`);
     assert.ok(!JSON.stringify(rows).includes(ADMIN_KEY));
+
+    await assertFitsDocument(stack.baseUrl, '/api/audit', 'get', 200, raw.body);
+    const me = await http('GET', `${stack.baseUrl}/api/session`, { headers: { cookie } });
+    await assertFitsDocument(stack.baseUrl, '/api/session', 'get', 200, me.body);
 
     // Filters and paging, with the envelope of the other lists.
     const deletes = await audit('?method=DELETE');

@@ -120,4 +120,10 @@ describe('browser security: CORS, CSP and Bull Board (real HTTP server)', functi
     });
     assert.equal(basic.status, 200, 'Basic still works');
   });
+
+  it('serves the interactive API docs under the same CSP: every script and stylesheet from our origin', async () => {
+    const { blocked, loaded } = await loadPageUnderCsp(`${stack.baseUrl}/api/docs/`, {});
+    assert.deepEqual(blocked, []);
+    assert.ok(loaded.some((u) => u.endsWith('swagger-ui-bundle.js')) && loaded.some((u) => u.endsWith('init.js')), loaded.join(', '));
+  });
 });

@@ -171,7 +171,7 @@ describe('browser sessions: expiry, key change, HTTPS, rate limit', function () 
       20_000,
       250,
     );
-    assert.match(refused.body.error.message, /expired or ended/);
+    assert.match(refused.body.error.message, /expired/);
     assert.equal(await s.runtime.redis.exists(key), 0);
   });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { signIn } from '../helpers/browser';
 import { waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
+import { assertFitsDocument } from '../helpers/openapi';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { SseClient } from '../helpers/sse';
 import { dropDatabase } from '../../scripts/lib/services';
@@ -78,6 +79,7 @@ describe('live job events (GET /api/events) and browser downloads, with a real w
       streamed.every((e) => /^\d+-\d+$/.test(e.id ?? '')),
       'every event has an id to resume after',
     );
+    for (const event of streamed) await assertFitsDocument(stack.baseUrl, '/api/events', 'get', 200, event.data, 'text/event-stream');
     const everything = events.messages.map((m) => m.data).join('\n');
     for (const secret of [ADMIN_KEY, ENCRYPTION_KEY, stack.env.DATABASE_URL, stack.env.CATALOG_DATABASE_URL]) assert.ok(!everything.includes(secret));
 

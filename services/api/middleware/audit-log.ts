@@ -37,7 +37,7 @@ function errorCodeOf(answer: unknown): string | null {
  * error; it never changes the answer already sent.
  */
 export function auditLog(deps: { audit: AuditRepository; logger: Logger }): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
+  return function auditLog(req: Request, res: Response, next: NextFunction) {
     if (!MUTATING.has(req.method)) return next();
     const started = Date.now();
     const path = req.path.slice(0, 2048);

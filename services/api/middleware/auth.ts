@@ -1,12 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { PublicUrl } from '../../../shared/config';
 import { AppError, ErrorCode } from '../../../shared/errors';
-import { keyFingerprint } from '../session/key-fingerprint';
+import type { PublicUrl } from '../../../shared/config';
+import type { Runtime } from '../../../shared/runtime/runtime';
 import { expectedOrigin, isSameOriginRequest, SAFE_METHODS } from '../session/same-origin';
 import { readSessionCookie } from '../session/session-cookie';
 import type { Session, SessionStore } from '../session/session-store';
 import { setActor } from './actor';
+import type { AuthScheme } from '../registry/auth-schemes';
 
 /** Constant-time comparison that also hides the expected key's length. */
 export function keysMatch(given: string, expected: string): boolean {
@@ -15,102 +16,68 @@ export function keysMatch(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-function bearerToken(req: Request): string | undefined {
+export function bearerToken(req: Request): string | undefined {
   const header = req.headers.authorization;
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1];
 }
 
-function unauthorized(message: string): AppError {
-  return new AppError(ErrorCode.Unauthorized, message);
+/** The password of `Authorization: Basic`, whatever the user name. */
+export function basicPassword(req: Request): string | undefined {
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (!basic) return undefined;
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 ? decoded.slice(colon + 1) : undefined;
 }
 
 // Names a client might try to pass a key under; they are never read, only named in the refusal.
 const KEY_QUERY_NAMES = ['access_token', 'token', 'key', 'api_key', 'apikey'];
 
-function missingCredentials(req: Request, what: string, alternative = ''): AppError {
-  const inQuery = Object.keys((req.query as Record<string, unknown>) ?? {}).some((name) => KEY_QUERY_NAMES.includes(name.toLowerCase()));
-  const hint = inQuery ? ' (keys are never accepted in the URL, where logs and browser history keep them)' : '';
-  return unauthorized(`Missing ${what}: send Authorization: Bearer <key>${alternative}${hint}`);
-}
-
-/** `Authorization: Bearer <key>` against a configured key, or any of several (each compared, in constant time). */
-export function requireBearer(expectedKey: () => string | undefined | readonly (string | undefined)[], what: string) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const expected = [expectedKey()].flat().filter((k): k is string => !!k);
-    const token = bearerToken(req);
-    if (!token) return next(missingCredentials(req, what));
-    const matches = expected.map((key) => keysMatch(token, key));
-    if (!matches.includes(true)) return next(unauthorized(`Invalid ${what}`));
-    setActor(req, { kind: 'key', id: keyFingerprint(token) });
-    next();
-  };
-}
-
-export interface SessionAuthDeps {
-  sessions: SessionStore;
-  publicUrl: PublicUrl | undefined;
+function keyInQueryHint(req: Request): string {
+  const names = Object.keys((req.query as Record<string, unknown>) ?? {}).map((name) => name.toLowerCase());
+  return names.some((name) => KEY_QUERY_NAMES.includes(name)) ? ' (keys are never accepted in the URL, where logs and browser history keep them)' : '';
 }
 
 /**
- * The session of a request's cookie, or null without one. An unsafe request with a
- * cookie must come from our own origin (CSRF), whether or not the session is live.
+ * The live session of a request's cookie, or null without one (or with a dead one). An
+ * unsafe request with a cookie must come from our own origin (CSRF), whether or not the
+ * session is live: refused with 403 CROSS_ORIGIN_REFUSED before anything is done.
  */
-async function cookieSession(req: Request, deps: SessionAuthDeps): Promise<{ session: Session | null; hadCookie: boolean }> {
+export async function cookieSession(req: Request, access: { sessions: SessionStore; publicUrl: PublicUrl | undefined }): Promise<Session | null> {
   const token = readSessionCookie(req);
-  if (!token) return { session: null, hadCookie: false };
-  if (!SAFE_METHODS.has(req.method) && !isSameOriginRequest(req.headers, expectedOrigin(req, deps.publicUrl))) {
+  if (!token) return null;
+  if (!SAFE_METHODS.has(req.method) && !isSameOriginRequest(req.headers, expectedOrigin(req, access.publicUrl))) {
     throw new AppError(
       ErrorCode.CrossOriginRefused,
       'A signed-in browser may change things only from the API origin itself; scripts and other sites use Authorization: Bearer',
     );
   }
-  return { session: await deps.sessions.find(token), hadCookie: true };
+  return access.sessions.find(token);
 }
 
-/**
- * Every admin route: the admin key as Bearer (scripts, the Kanbu backend) or a browser
- * session cookie (same origin only). A present Authorization header is decisive: a wrong
- * key is refused even when a cookie is sent too.
- */
-export function requireAdmin(adminKey: () => string, deps: SessionAuthDeps) {
-  const bearer = requireBearer(adminKey, 'admin API key');
+/** Lets the request in when any of the schemes accepts it (and records who it is); otherwise a 401 naming what was expected. */
+export function requireAuth(schemes: readonly AuthScheme[], runtime: Runtime) {
+  const what = [...new Set(schemes.map((s) => s.what))].join(' or ');
+  const bearerOnly = schemes.every((s) => s.openapi.scheme === 'bearer');
   return async (req: Request, res: Response, next: NextFunction) => {
-    if (req.headers.authorization !== undefined) return bearer(req, res, next);
-    const { session, hadCookie } = await cookieSession(req, deps);
-    if (session) {
-      setActor(req, { kind: 'session', id: session.id, session });
-      return next();
-    }
-    if (hadCookie) return next(unauthorized('The session has expired or ended: sign in again (POST /api/session)'));
-    next(missingCredentials(req, 'admin API key', ', or sign in with POST /api/session'));
-  };
-}
-
-/** HTTP Basic with any user name and the admin key as password (or a Bearer key, or a session), so a browser can open Bull Board. */
-export function requireBasicOrSession(expectedKey: () => string, realm: string, deps: SessionAuthDeps) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const header = req.headers.authorization ?? '';
-    let password: string | undefined = bearerToken(req);
-    const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-    if (basic) {
-      const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      password = colon >= 0 ? decoded.slice(colon + 1) : undefined;
-    }
-    if (password !== undefined && keysMatch(password, expectedKey())) {
-      setActor(req, { kind: 'key', id: keyFingerprint(password) });
-      return next();
-    }
-    if (!header) {
-      const { session } = await cookieSession(req, deps);
-      if (session) {
-        setActor(req, { kind: 'session', id: session.id });
-        return next();
+    try {
+      for (const scheme of schemes) {
+        const actor = await scheme.accepts(req, runtime);
+        if (actor) {
+          setActor(req, actor);
+          return next();
+        }
       }
+      for (const scheme of schemes) scheme.challenge?.(res);
+      const presented = schemes.some((s) => s.present(req));
+      const message = presented
+        ? `Invalid or expired ${what}`
+        : `Missing ${what}${bearerOnly ? ': send Authorization: Bearer <key>' : ''}${keyInQueryHint(req)}`;
+      next(new AppError(ErrorCode.Unauthorized, message));
+    } catch (err) {
+      next(err);
     }
-    res.setHeader('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`);
-    next(unauthorized('Authentication required: use the admin API key as password, or sign in'));
   };
 }

@@ -17,8 +17,14 @@ export function corsPolicy(allowedOrigins: readonly string[]): RequestHandler {
     exposedHeaders: ['Content-Disposition', 'Content-Length', 'Retry-After', 'X-Backup-SHA256', 'X-Backup-Verified', 'X-Backup-Storage', 'X-Backup-Copy'],
     maxAge: 600,
   };
-  return cors((req, callback) => {
+  const policy = cors((req, callback) => {
     const origin = req.headers.origin;
     callback(null, origin !== undefined && allowed.has(origin) ? options : { origin: false });
   });
+  return function corsPolicy(req, res, next) {
+    if (!req.path.startsWith('/api/') || allowed.size === 0) return next();
+    // Answers differ by Origin: caches must not hand one origin's answer to another.
+    res.vary('Origin');
+    policy(req, res, next);
+  };
 }

@@ -13,7 +13,7 @@ import type { PublicUrl } from '../../../shared/config';
  */
 export function securityHeaders(publicUrl: PublicUrl | undefined): RequestHandler {
   const https = publicUrl?.secure ?? false;
-  return helmet({
+  const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -35,4 +35,7 @@ export function securityHeaders(publicUrl: PublicUrl | undefined): RequestHandle
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
   });
+  return function securityHeaders(req, res, next) {
+    headers(req, res, next);
+  };
 }
