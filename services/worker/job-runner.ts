@@ -40,12 +40,23 @@ export interface JobOutcome {
   error?: string;
 }
 
+/** An attempt started, or reported a progress step. */
+export interface JobActivity {
+  queue: QueueName;
+  job: Job;
+  execution: Execution;
+  type: 'started' | 'progress';
+  progress?: JobProgress;
+}
+
 /**
- * Told about every final outcome (e.g. to send notifications). A listener's own
- * failure is logged and never changes the job's outcome.
+ * Told about every final outcome (e.g. to send notifications), and optionally about
+ * starts and progress (live events). A listener's own failure is logged and never
+ * changes the job's outcome; `onActivity` must not block.
  */
 export interface JobOutcomeListener {
   onOutcome(outcome: JobOutcome): Promise<void>;
+  onActivity?(activity: JobActivity): void;
 }
 
 interface ExecutionData {
@@ -72,6 +83,16 @@ export function withExecution<Data extends ExecutionData>(
     const execution = await resolveExecution(queue, executions, job);
     const attempt = job.attemptsMade + 1;
     await executions.markRunning(execution.id, attempt);
+    const activity = (a: Pick<JobActivity, 'type' | 'progress'>) => {
+      for (const listener of listeners) {
+        try {
+          listener.onActivity?.({ queue, job, execution, ...a });
+        } catch (err) {
+          logger.warn(`Activity listener failed: ${errorMessage(err)}`);
+        }
+      }
+    };
+    activity({ type: 'started' });
     let lastProgress = '';
     const ctx: JobContext = {
       execution,
@@ -81,6 +102,7 @@ export function withExecution<Data extends ExecutionData>(
         const key = `${p.stage}:${p.percent}`;
         if (key === lastProgress) return;
         lastProgress = key;
+        activity({ type: 'progress', progress: p });
         job.updateProgress(p).catch((err) => logger.warn(`Could not report progress: ${errorMessage(err)}`));
       },
     };

@@ -22,6 +22,11 @@ export function IntFromEnv(): PropertyDecorator {
   return Transform(({ value }) => (typeof value === 'string' ? (/^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN) : value));
 }
 
+/** Environment strings to numbers (fractions allowed); anything else becomes NaN and fails @IsNumber. */
+export function NumberFromEnv(): PropertyDecorator {
+  return Transform(({ value }) => (typeof value === 'string' ? (/^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Number.NaN) : value));
+}
+
 /** `true/false/1/0/yes/no` to booleans; anything else stays a string and fails @IsBoolean. */
 export function BoolFromEnv(): PropertyDecorator {
   return Transform(({ value }) => {

@@ -1,7 +1,9 @@
+import { auditRoutes } from '../routes/audit.routes';
 import { backupHealthRoutes } from '../routes/backup-health.routes';
 import { backupRoutes } from '../routes/backups.routes';
 import { bullBoardMount } from '../routes/bull-board.routes';
 import { docsMount, docsRoutes } from '../routes/docs.routes';
+import { eventRoutes } from '../routes/events.routes';
 import { executionRoutes } from '../routes/executions.routes';
 import { healthRoutes } from '../routes/health.routes';
 import { jobRoutes } from '../routes/jobs.routes';
@@ -10,6 +12,7 @@ import { notificationRoutes } from '../routes/notifications.routes';
 import { openApiRoutes } from '../routes/openapi.routes';
 import { restoreRoutes } from '../routes/restore.routes';
 import { scheduleRoutes } from '../routes/schedules.routes';
+import { sessionRoutes } from '../routes/session.routes';
 import { statusRoutes } from '../routes/status.routes';
 import { storageRoutes } from '../routes/storage.routes';
 import { triggerRoutes } from '../routes/trigger.routes';
@@ -38,6 +41,9 @@ export const API_REGISTRY: ApiRegistry = {
     ...backupHealthRoutes,
     ...metricsRoutes,
     ...storageRoutes,
+    ...sessionRoutes,
+    ...auditRoutes,
+    ...eventRoutes,
     ...openApiRoutes(() => API_REGISTRY),
     ...docsRoutes,
   ],
