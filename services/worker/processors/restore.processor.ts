@@ -39,8 +39,8 @@ export function restoreProcessor(runtime: Runtime): JobHandler<RestoreJobData> {
       replaceExisting: data.replaceExisting,
       keepPrevious: data.keepPrevious,
     };
-    return runExclusive(runtime, job, ctx, restoreLockResource(runtime, order), (lockLost) =>
-      runRestore(runtime, order, { executionId: ctx.execution.id, logger: ctx.logger, onProgress: ctx.progress, signal: lockLost }),
+    return runExclusive(runtime, job, ctx, restoreLockResource(runtime, order), (stop) =>
+      runRestore(runtime, order, { executionId: ctx.execution.id, logger: ctx.logger, onProgress: ctx.progress, signal: stop }),
     );
   };
 }

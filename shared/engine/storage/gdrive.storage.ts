@@ -75,9 +75,9 @@ export class GDriveStorage extends LocalStorage {
     return super.usage();
   }
 
-  override async removeStaleWrites(olderThan: Date): Promise<number> {
+  override async removeStaleWrites(olderThan: Date, name?: string): Promise<number> {
     await this.assertMounted(true);
-    return super.removeStaleWrites(olderThan);
+    return super.removeStaleWrites(olderThan, name);
   }
 
   override async check(): Promise<void> {

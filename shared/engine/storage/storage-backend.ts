@@ -71,7 +71,9 @@ export interface StorageBackend {
   describe(name: string): string;
   /**
    * Removes what interrupted writes left behind before `olderThan` (temporary
-   * files, unfinished multipart uploads); returns how many were removed.
+   * files, unfinished multipart uploads); returns how many were removed. With
+   * `name`, only the traces of writes of that object, whatever their age: for a
+   * write whose writer is known to be dead.
    */
-  removeStaleWrites(olderThan: Date): Promise<number>;
+  removeStaleWrites(olderThan: Date, name?: string): Promise<number>;
 }
