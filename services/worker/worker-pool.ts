@@ -49,10 +49,6 @@ export class WorkerPool {
     return 'aborted';
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
-  }
-
   private startWorker(queue: QueueName, listeners: readonly JobOutcomeListener[]): Worker {
     const runtime = this.runtime;
     const factory = PROCESSORS[queue];

@@ -29,6 +29,7 @@ export class PrivateRedis {
     await waitFor(
       async () => {
         const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        probe.on('error', () => undefined);
         try {
           await probe.connect();
           return (await probe.ping()) === 'PONG' ? true : undefined;

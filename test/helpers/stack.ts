@@ -78,7 +78,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     backupDir: env.BACKUP_LOCAL_PATH,
     baseUrl: `http://127.0.0.1:${port}`,
     async close() {
-      await pool?.close();
+      // As a worker process stops: bounded, even when a test took Redis away.
+      await pool?.shutdown(10_000);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
