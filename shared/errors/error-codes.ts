@@ -38,6 +38,8 @@ export enum ErrorCode {
   RestoreTargetExists = 'RESTORE_TARGET_EXISTS',
   RestoreNotFound = 'RESTORE_NOT_FOUND',
   VerificationFailed = 'VERIFICATION_FAILED',
+  /** HTTP 409: confirming a restore of a backup whose last verification failed, without `"force": true`. */
+  BackupVerificationFailed = 'BACKUP_VERIFICATION_FAILED',
   Interrupted = 'INTERRUPTED',
   Internal = 'INTERNAL',
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { AppError, ErrorCode } from '../../../shared/errors';
 import type { Backup } from '../../../shared/catalog/entities';
-import { databaseRestoreWarnings, sourceRestoreWarnings } from '../../../shared/domain/restore-warnings';
+import { databaseRestoreWarnings, failedVerificationWarning, sourceRestoreWarnings } from '../../../shared/domain/restore-warnings';
 import { parsePostgresUrl } from '../../../shared/engine/sources/postgres-connection';
 import type { PendingRestore } from '../../../shared/jobs/restore/confirmation-tokens';
 import { loadRestorableBackup } from '../../../shared/jobs/restore/restore-input';
@@ -46,7 +46,12 @@ export function restoreRoutes(runtime: Runtime): Router {
     const id = uuidParam(req.params.id, 'Backup');
     const body = parseDto(RestoreRequestDto, req.body);
     const backup = await loadRestorableBackup(runtime.backups, runtime.keys, id, undefined);
-    const { pending, target, warnings } = plan(backup, body);
+    const planned = plan(backup, body);
+    const force = body.force ?? false;
+    const pending: PendingRestore = { ...planned.pending, ...(force ? { force } : {}) };
+    const warnings =
+      backup.verificationStatus === 'failed' ? [failedVerificationWarning(backup.verificationError, force), ...planned.warnings] : planned.warnings;
+    const { target } = planned;
     const confirmation = await runtime.confirmations.issue(pending);
     res.json({ backup: presentBackup(backup), target, warnings, confirmation: { ...confirmation, url: `/api/backups/${backup.id}/restore/confirm` } });
   });
@@ -54,8 +59,15 @@ export function restoreRoutes(runtime: Runtime): Router {
   router.post('/:id/restore/confirm', async (req, res) => {
     const id = uuidParam(req.params.id, 'Backup');
     const { token } = parseDto(RestoreConfirmDto, req.body);
-    const pending = await runtime.confirmations.redeem(token, id);
-    await loadRestorableBackup(runtime.backups, runtime.keys, id, undefined);
+    const { force, ...pending } = await runtime.confirmations.redeem(token, id);
+    const backup = await loadRestorableBackup(runtime.backups, runtime.keys, id, undefined);
+    if (backup.verificationStatus === 'failed' && !force) {
+      throw new AppError(
+        ErrorCode.BackupVerificationFailed,
+        `The last verification of ${backup.filename} failed; ask again with "force": true to restore it anyway`,
+        { status: 409, details: { verificationError: backup.verificationError } },
+      );
+    }
     const job = await enqueue(runtime.enqueueDeps, 'restore', { action: 'restore', trigger: 'api', ...pending }, { attempts: 1 });
     res.status(202).json(acceptedJob(job));
   });
