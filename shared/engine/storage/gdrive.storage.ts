@@ -80,8 +80,14 @@ export class GDriveStorage extends LocalStorage {
     return super.removeStaleWrites(olderThan, name);
   }
 
+  override async freeBytes(): Promise<number | null> {
+    await this.assertMounted(false);
+    return super.freeBytes();
+  }
+
   override async check(): Promise<void> {
     await this.assertMounted(true);
+    await super.check();
   }
 
   private async assertMounted(writable: boolean): Promise<void> {

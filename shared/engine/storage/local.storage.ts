@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { AppError, ErrorCode } from '../../errors';
 import { assertSafeName } from './safe-name';
+import { namedStorageError } from './storage-errors';
 import { ByteRange, CommitMetadata, StorageBackend, StorageUsage, StorageWriter, StoredObject } from './storage-backend';
 
 /** Prefix of in-progress writes; listing skips them and cleanup removes stale ones. */
@@ -183,12 +184,32 @@ export class LocalStorage implements StorageBackend {
     };
   }
 
+  async freeBytes(): Promise<number | null> {
+    const fs = await statfs(this.root);
+    return fs.bavail * fs.bsize;
+  }
+
+  /** Writes, syncs and removes a probe file: permission bits alone do not tell (root, read-only mounts, full disks). */
   async check(): Promise<void> {
     await this.ensureRoot();
     try {
       await access(this.root, constants.W_OK);
-    } catch {
-      throw new AppError(ErrorCode.StorageUnavailable, `Backup directory ${this.root} is not writable`, { status: 503 });
+    } catch (err) {
+      throw namedStorageError(this.name, this.root, err);
+    }
+    const probe = join(this.root, `${PARTIAL_PREFIX}probe-${randomBytes(6).toString('hex')}`);
+    try {
+      const handle = await open(probe, 'wx', 0o600);
+      try {
+        await handle.write(Buffer.alloc(1));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      throw namedStorageError(this.name, this.root, err);
+    } finally {
+      await unlink(probe).catch(() => undefined);
     }
   }
 

@@ -131,6 +131,11 @@ export class S3Storage implements StorageBackend {
     return { usedBytes: objects.reduce((sum, o) => sum + o.sizeBytes, 0), objectCount: objects.length };
   }
 
+  /** A bucket has no "free space" to ask about. */
+  async freeBytes(): Promise<number | null> {
+    return null;
+  }
+
   async check(): Promise<void> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));

@@ -65,7 +65,9 @@ export interface StorageBackend {
    */
   duplicate(from: string, to: string): Promise<void>;
   usage(): Promise<StorageUsage>;
-  /** Throws a clear error when the target is unreachable or not writable. */
+  /** Bytes free for new objects, where the backend can tell (a filesystem: statfs); null where it cannot (object storage). */
+  freeBytes(): Promise<number | null>;
+  /** Throws a clear error, naming the target and where it is, when the target is unreachable or not writable. */
   check(): Promise<void>;
   /** Where an operator finds the object, e.g. an absolute path; used in messages and the demo. */
   describe(name: string): string;
