@@ -7,7 +7,8 @@ import type { Runtime } from '../../shared/runtime/runtime';
 import { withTimeout } from '../../shared/util/with-timeout';
 import { closeBackupsOfDeadAttempt, recordStalledJob } from './interrupted-runs';
 import { JobOutcomeListener, recordAbandonedJob, withExecution } from './job-runner';
-import { PROCESSORS } from './processors';
+import { ProcessorFactory, PROCESSORS } from './processors';
+import type { JobPayloads } from '../../shared/queue/job-payloads';
 
 const TAGS: Record<QueueName, LogTag> = { backup: 'Backup', restore: 'Restore', verify: 'Verify', prune: 'Prune', notify: 'Notify' };
 
@@ -49,9 +50,9 @@ export class WorkerPool {
     return 'aborted';
   }
 
-  private startWorker(queue: QueueName, listeners: readonly JobOutcomeListener[]): Worker {
+  private startWorker<Q extends QueueName>(queue: Q, listeners: readonly JobOutcomeListener[]): Worker<JobPayloads[Q]> {
     const runtime = this.runtime;
-    const factory = PROCESSORS[queue];
+    const factory: ProcessorFactory<Q> | undefined = PROCESSORS[queue];
     if (!factory) throw new Error(`No handler for queue ${queue}`);
     const logger = createLogger(TAGS[queue]);
     const handler = withExecution(queue, runtime.executions, logger, factory(runtime), listeners, this.stopping.signal);
@@ -61,7 +62,7 @@ export class WorkerPool {
       void run.catch(() => undefined).finally(() => this.active.delete(run));
       return run;
     };
-    const worker = new Worker(queue, tracked, {
+    const worker = new Worker<JobPayloads[Q]>(queue, tracked, {
       connection: createRedisConnection(runtime.config.REDIS_URL, 'worker'),
       prefix: runtime.config.BACKUP_QUEUE_PREFIX,
       concurrency: runtime.config.WORKER_CONCURRENCY,

@@ -5,7 +5,7 @@ import type { BackupPurpose, BackupType, Compression, Trigger } from '../domain/
 import { AppError, ErrorCode, errorMessage } from '../errors';
 import { formatBytes } from '../util/format';
 import type { Logger } from '../logging';
-import type { ProgressReporter } from '../queue/job-progress';
+import type { ProgressReporter } from '../domain/job-progress';
 import { backupFileName } from '../engine/backup-naming';
 import { runCreatePipeline } from '../engine/backup-pipeline';
 import { createEncryptStream } from '../engine/crypto/encrypt-stream';

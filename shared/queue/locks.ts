@@ -6,7 +6,7 @@ import type { BackupType } from '../domain/types';
 import { AppError, ErrorCode, errorMessage } from '../errors';
 import { createLogger } from '../logging';
 import { withTimeout } from '../util/with-timeout';
-import { parsePostgresUrl } from '../engine/sources/postgres-connection';
+import { parsePostgresUrl } from '../config/postgres-url';
 
 const logger = createLogger('Worker');
 
@@ -142,7 +142,7 @@ export class ResourceLocks {
       const lock = await this.tryAcquire(resource);
       if (lock) return lock;
       if (Date.now() >= deadline) {
-        throw new AppError(ErrorCode.LockTimeout, `Timed out waiting for the lock on ${resource}`, { status: 503, retryable: true });
+        throw new AppError(ErrorCode.LockTimeout, `Timed out waiting for the lock on ${resource}`, { retryable: true });
       }
       await new Promise((r) => setTimeout(r, pollMs));
     }

@@ -6,7 +6,7 @@ import { waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { ServiceProcess, startProcess } from '../helpers/processes';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 describe('a backup whose worker is killed (kill -9) mid-dump', function () {

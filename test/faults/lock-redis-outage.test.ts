@@ -6,7 +6,7 @@ import { executionFinished } from '../helpers/executions';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { PrivateRedis } from '../helpers/private-redis';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 describe('Redis dies while a backup holds its database lock', function () {

@@ -5,7 +5,7 @@ import { executionFinished } from '../helpers/executions';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { ServiceProcess, startProcess } from '../helpers/processes';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 const GRACE_SECONDS = 2;

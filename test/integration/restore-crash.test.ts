@@ -3,8 +3,8 @@ import { takeBackup, requestRestore, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase, tableChecksum } from '../helpers/kanbu-fixture';
 import { ServiceProcess, startProcess } from '../helpers/processes';
-import { databaseUrl, trackDatabase, withPg } from '../helpers/services';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { databaseUrl, trackDatabase, withPg } from '../../scripts/lib/services';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 async function databasesLike(prefix: string): Promise<{ name: string; allow: boolean }[]> {
@@ -53,13 +53,14 @@ describe('a restore whose worker is killed mid-load', function () {
       async () => {
         const job = await http('GET', `${stack.baseUrl}/api/jobs/${executionId}`, { token: ADMIN_KEY });
         seen.push(`${job.body?.state}:${JSON.stringify(job.body?.progress)}`);
-        return job.body?.progress?.stage === 'loading' ? true : undefined;
+        if (job.body?.progress?.stage !== 'loading') return undefined;
+        // Loading has begun once the temporary database exists: the kill must land after that.
+        return (await databasesLike(`${source.name}_restore_`)).length === 1 ? true : undefined;
       },
-      `the restore to be loading (seen ${[...new Set(seen)].join(' ')})\n${worker.output()}`,
+      `the restore to be loading into its temporary database (seen ${[...new Set(seen)].join(' ')})\n${worker.output()}`,
       120_000,
       20,
     );
-    await new Promise((r) => setTimeout(r, 500));
     await worker.stop('SIGKILL');
 
     const leftovers = await databasesLike(`${source.name}_restore_`);

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { takeBackup, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase, rowCounts } from '../helpers/kanbu-fixture';
-import { databaseUrl, trackDatabase, uniqueName } from '../helpers/services';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { databaseUrl, trackDatabase, uniqueName } from '../../scripts/lib/services';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 
 describe('restoring a backup whose last verification failed', function () {
   this.timeout(180_000);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 
 describe('run history: the work, not the wait', function () {
   this.timeout(180_000);

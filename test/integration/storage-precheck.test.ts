@@ -3,9 +3,9 @@ import { readdir } from 'node:fs/promises';
 import { takeBackup, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
-import { withPg } from '../helpers/services';
+import { withPg } from '../../scripts/lib/services';
 import { mountSmallFilesystem } from '../helpers/small-filesystem';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 

@@ -3,7 +3,7 @@ import { takeBackup, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { ServiceProcess, startProcess } from '../helpers/processes';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 
 describe('verification with a wrong or missing key', function () {
   this.timeout(180_000);
