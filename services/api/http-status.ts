@@ -28,6 +28,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ResourceLocked]: 409,
   [ErrorCode.NotificationsNotConfigured]: 409,
   [ErrorCode.RestoreTokenInvalid]: 409,
+  [ErrorCode.BackupVerificationFailed]: 409,
   [ErrorCode.NoPreviousDatabase]: 409,
   // The server's key does not fit the backup: a conflict with its configuration, not a fault.
   [ErrorCode.EncryptionKeyMissing]: 409,

@@ -49,6 +49,16 @@ export class Env {
   @Max(64)
   WORKER_CONCURRENCY = 1;
 
+  @Doc(
+    'Processes',
+    "Seconds a worker asked to stop (SIGTERM/SIGINT) lets its active jobs finish; then they are aborted (a backup commits nothing, a restore stops before its swap) and the process exits, even with Redis down. Keep it below the orchestrator's kill timeout (Kubernetes: 30 s).",
+  )
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  WORKER_SHUTDOWN_GRACE_SECONDS = 25;
+
   @Doc('Connections', 'Redis for the BullMQ queues and locks (`redis://` or `rediss://`).')
   @IsUrlWithProtocol(['redis', 'rediss'])
   REDIS_URL = 'redis://127.0.0.1:6379';

@@ -42,6 +42,8 @@ export enum ErrorCode {
   /** The restore kept no previous database, or it was dropped already. */
   NoPreviousDatabase = 'NO_PREVIOUS_DATABASE',
   VerificationFailed = 'VERIFICATION_FAILED',
+  /** Confirming a restore of a backup whose last verification failed, without `"force": true`. */
+  BackupVerificationFailed = 'BACKUP_VERIFICATION_FAILED',
   Interrupted = 'INTERRUPTED',
   /** 403: an unsafe request carried the session cookie but not our Origin (CSRF protection). */
   CrossOriginRefused = 'CROSS_ORIGIN_REFUSED',

@@ -602,7 +602,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "BACKUP_NOT_FOUND" | "BACKUP_FILE_NOT_FOUND" | "BACKUP_FILE_EXISTS" | "BACKUP_NOT_COMPLETED" | "BACKUP_PROTECTED" | "LAST_BACKUP" | "EXECUTION_NOT_FOUND" | "JOB_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "SCHEDULE_NAME_TAKEN" | "SCHEDULE_DISABLED" | "LOCK_TIMEOUT" | "RESOURCE_LOCKED" | "TRIGGER_DISABLED" | "INVALID_CONFIG" | "INVALID_STORAGE_NAME" | "STORAGE_UNAVAILABLE" | "BACKUP_DELETE_INCOMPLETE" | "SOURCE_FAILED" | "DATABASE_URL_MISSING" | "ENCRYPTION_KEY_MISSING" | "WRONG_ENCRYPTION_KEY" | "CORRUPT_BACKUP" | "CHECKSUM_MISMATCH" | "RESTORE_FAILED" | "QUEUE_UNAVAILABLE" | "NOTIFICATION_DELIVERY_FAILED" | "NOTIFICATIONS_NOT_CONFIGURED" | "COMMAND_FAILED" | "RESTORE_TOKEN_INVALID" | "RESTORE_TARGET_EXISTS" | "RESTORE_NOT_FOUND" | "NO_PREVIOUS_DATABASE" | "VERIFICATION_FAILED" | "INTERRUPTED" | "CROSS_ORIGIN_REFUSED" | "RATE_LIMITED" | "SESSION_NOT_FOUND" | "INVALID_EVENT_ID" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "BACKUP_NOT_FOUND" | "BACKUP_FILE_NOT_FOUND" | "BACKUP_FILE_EXISTS" | "BACKUP_NOT_COMPLETED" | "BACKUP_PROTECTED" | "LAST_BACKUP" | "EXECUTION_NOT_FOUND" | "JOB_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "SCHEDULE_NAME_TAKEN" | "SCHEDULE_DISABLED" | "LOCK_TIMEOUT" | "RESOURCE_LOCKED" | "TRIGGER_DISABLED" | "INVALID_CONFIG" | "INVALID_STORAGE_NAME" | "STORAGE_UNAVAILABLE" | "BACKUP_DELETE_INCOMPLETE" | "SOURCE_FAILED" | "DATABASE_URL_MISSING" | "ENCRYPTION_KEY_MISSING" | "WRONG_ENCRYPTION_KEY" | "CORRUPT_BACKUP" | "CHECKSUM_MISMATCH" | "RESTORE_FAILED" | "QUEUE_UNAVAILABLE" | "NOTIFICATION_DELIVERY_FAILED" | "NOTIFICATIONS_NOT_CONFIGURED" | "COMMAND_FAILED" | "RESTORE_TOKEN_INVALID" | "RESTORE_TARGET_EXISTS" | "RESTORE_NOT_FOUND" | "NO_PREVIOUS_DATABASE" | "VERIFICATION_FAILED" | "BACKUP_VERIFICATION_FAILED" | "INTERRUPTED" | "CROSS_ORIGIN_REFUSED" | "RATE_LIMITED" | "SESSION_NOT_FOUND" | "INVALID_EVENT_ID" | "INTERNAL";
                 /** @description Safe to show; match on `code`, never on the message. */
                 message: string;
                 /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
@@ -759,6 +759,7 @@ export interface components {
             keepPrevious?: boolean | null;
             targetPath?: string | null;
             replaceExisting?: boolean | null;
+            force?: boolean | null;
         };
         RestoreConfirmDto: {
             token: string;
@@ -823,7 +824,7 @@ export interface components {
             /** @enum {string} */
             trigger: "api" | "external" | "schedule" | "cli" | "system";
             /** @enum {string} */
-            status: "queued" | "running" | "retrying" | "completed" | "failed";
+            status: "queued" | "waiting" | "running" | "retrying" | "completed" | "failed";
             queue: string;
             jobId: string | null;
             scheduleId: string | null;
@@ -2111,7 +2112,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BACKUP_NOT_COMPLETED, ENCRYPTION_KEY_MISSING, RESTORE_TOKEN_INVALID */
+            /** @description BACKUP_NOT_COMPLETED, ENCRYPTION_KEY_MISSING, RESTORE_TOKEN_INVALID, BACKUP_VERIFICATION_FAILED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2120,7 +2121,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BACKUP_NOT_COMPLETED" | "ENCRYPTION_KEY_MISSING" | "RESTORE_TOKEN_INVALID";
+                            code: "BACKUP_NOT_COMPLETED" | "ENCRYPTION_KEY_MISSING" | "RESTORE_TOKEN_INVALID" | "BACKUP_VERIFICATION_FAILED";
                             /** @description Safe to show; match on `code`, never on the message. */
                             message: string;
                             /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
@@ -3018,7 +3019,7 @@ export interface operations {
         parameters: {
             query?: {
                 kind?: "backup" | "restore" | "verify" | "prune" | "notify";
-                status?: "queued" | "running" | "retrying" | "completed" | "failed";
+                status?: "queued" | "waiting" | "running" | "retrying" | "completed" | "failed";
                 scheduleId?: string;
                 page?: number;
                 pageSize?: number;
