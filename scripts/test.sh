@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 SUITES=(
   unit
   integration
+  faults
 )
 
 [[ -d node_modules ]] || npm ci --no-audit --no-fund

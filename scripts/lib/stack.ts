@@ -1,4 +1,3 @@
-import type { Worker } from 'bullmq';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../services/api/app';
 import { createOutcomeListeners } from '../../services/worker/notification-listener';
-import { startWorkers } from '../../services/worker/worker-pool';
+import { startWorkers, WorkerPool } from '../../services/worker/worker-pool';
 import { Config, loadConfig } from '../../shared/config';
 import { configureLogging } from '../../shared/logging';
 import type { QueueName } from '../../shared/queue/queue-names';
@@ -70,7 +69,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const server: Server = await new Promise((resolve) => {
     const s = createApp(runtime).listen(0, '127.0.0.1', () => resolve(s));
   });
-  const workers: Worker[] = options.workerQueues ? startWorkers(runtime, options.workerQueues, createOutcomeListeners(runtime)) : [];
+  const pool: WorkerPool | null = options.workerQueues ? startWorkers(runtime, options.workerQueues, createOutcomeListeners(runtime)) : null;
   const { port } = server.address() as AddressInfo;
   return {
     config,
@@ -79,7 +78,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     backupDir: env.BACKUP_LOCAL_PATH,
     baseUrl: `http://127.0.0.1:${port}`,
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
+      // As a worker process stops: bounded, even when a test took Redis away.
+      await pool?.shutdown(10_000);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '../../shared/config';
+import { errorMessage } from '../../shared/errors';
+import { withTimeout } from '../../shared/util/with-timeout';
 import { configureLogging, createLogger } from '../../shared/logging';
 import type { QueueName } from '../../shared/queue/queue-names';
 import { createRuntime } from '../../shared/runtime/runtime';
@@ -17,7 +19,7 @@ async function main(): Promise<void> {
   const logger = createLogger('Worker');
   const queues = selectQueues(config.WORKER_QUEUES, Object.keys(PROCESSORS) as QueueName[]);
   const runtime = await createRuntime(config, 'worker');
-  const workers = startWorkers(runtime, queues, createOutcomeListeners(runtime));
+  const pool = startWorkers(runtime, queues, createOutcomeListeners(runtime));
   const scheduler = startSchedulerLoop(runtime);
   if (queues.includes('notify')) {
     const alerts = await reconcileAlertSchedule(runtime.queues.get('notify'), config.BACKUP_ALERT_INTERVAL_MINUTES);
@@ -38,11 +40,14 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info(`${signal}: finishing active jobs, then exiting`);
+    const graceMs = config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000;
+    logger.info(`${signal}: finishing active jobs (up to ${config.WORKER_SHUTDOWN_GRACE_SECONDS} s), then exiting`);
     scheduler.stop();
-    await Promise.all(workers.map((w) => w.close()));
-    await runtime.close();
-    process.exit(0);
+    const outcome = await pool.shutdown(graceMs);
+    if (outcome === 'aborted') logger.warn(`Shutdown grace of ${config.WORKER_SHUTDOWN_GRACE_SECONDS} s over: active jobs were aborted`);
+    // Redis or the catalog may be away: closing them must not keep the process alive.
+    await withTimeout(runtime.close(), 5000).catch((err) => logger.warn(`Could not close connections cleanly: ${errorMessage(err)}`));
+    process.exit(outcome === 'drained' ? 0 : 1);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

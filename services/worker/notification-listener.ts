@@ -1,6 +1,7 @@
 import { createLogger, Logger } from '../../shared/logging';
 import { announceOutcome } from '../../shared/notify/announce-outcome';
 import type { Runtime } from '../../shared/runtime/runtime';
+import { JobEventListener } from './job-event-listener';
 import type { JobOutcome, JobOutcomeListener } from './job-runner';
 
 /** Turns final job outcomes into notification events and queues them (see announceOutcome). */
@@ -16,7 +17,7 @@ export class NotificationListener implements JobOutcomeListener {
   }
 }
 
-/** The listeners every worker process registers. */
+/** The listeners every worker process registers: notifications, and the live event stream. */
 export function createOutcomeListeners(runtime: Runtime): JobOutcomeListener[] {
-  return [new NotificationListener(runtime)];
+  return [new NotificationListener(runtime), new JobEventListener(runtime.events, createLogger('Worker'))];
 }

@@ -5,17 +5,20 @@ import { JobContext, JobDelayedError } from './job-runner';
 /**
  * Runs `work` while holding the lock on `resource` (renewed meanwhile, released
  * after). When another job holds it, this job is delayed — not failed, no
- * attempt used — and tries again after BACKUP_LOCK_RETRY_SECONDS.
- * `work` gets a signal that aborts if the lock is lost while it runs.
+ * attempt used, the execution `waiting` — and tries again after
+ * BACKUP_LOCK_RETRY_SECONDS. The execution's times bracket the work under the
+ * lock: it begins once the lock is taken and its outcome is recorded before the
+ * lock is released, so two runs of one resource never show overlapping times.
+ * `work` gets a signal that aborts if the lock is lost or the worker is stopping.
  */
 export async function runExclusive<T>(
   runtime: Pick<Runtime, 'locks' | 'executions' | 'config'>,
   job: Job,
   ctx: JobContext,
   resource: string | null,
-  work: (lockLost?: AbortSignal) => Promise<T>,
+  work: (stop: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  if (!resource) return work();
+  if (!resource) return work(ctx.stopping);
   const lock = await runtime.locks.tryAcquire(resource);
   if (!lock) {
     // A little jitter, so jobs waiting for the same resource do not retry in lockstep.
@@ -26,8 +29,14 @@ export async function runExclusive<T>(
     });
   }
   try {
+    await ctx.begin();
     if (ctx.execution.details?.waitingForLock) await runtime.executions.mergeDetails(ctx.execution.id, { waitingForLock: null });
-    return await work(lock.signal);
+    const result = await work(AbortSignal.any([lock.signal, ctx.stopping]));
+    await ctx.settle();
+    return result;
+  } catch (err) {
+    await ctx.settle(err);
+    throw err;
   } finally {
     await lock.release();
   }

@@ -1,5 +1,6 @@
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsTimeZone, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
-import { BoolFromEnv, Doc, IntFromEnv, IsCron, IsCsvOf, IsUrlWithProtocol, Secret } from './env-decorators';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsTimeZone, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsOriginList, IsPublicUrl, IsTrustProxy } from './browser-access';
+import { BoolFromEnv, Doc, IntFromEnv, IsCompressionLevelOf, IsCron, IsCsvOf, IsUrlWithProtocol, NumberFromEnv, Secret } from './env-decorators';
 import { IsReplicaList, STORAGE_KINDS, StorageKind, usesUnnamedTarget } from './storage-target-spec';
 import type { StorageTargetSpec } from './storage-target-spec';
 import { COMPRESSIONS, Compression } from '../domain/types';
@@ -48,6 +49,16 @@ export class Env {
   @Max(64)
   WORKER_CONCURRENCY = 1;
 
+  @Doc(
+    'Processes',
+    "Seconds a worker asked to stop (SIGTERM/SIGINT) lets its active jobs finish; then they are aborted (a backup commits nothing, a restore stops before its swap) and the process exits, even with Redis down. Keep it below the orchestrator's kill timeout (Kubernetes: 30 s).",
+  )
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  WORKER_SHUTDOWN_GRACE_SECONDS = 25;
+
   @Doc('Connections', 'Redis for the BullMQ queues and locks (`redis://` or `rediss://`).')
   @IsUrlWithProtocol(['redis', 'rediss'])
   REDIS_URL = 'redis://127.0.0.1:6379';
@@ -81,6 +92,57 @@ export class Env {
   @MinLength(16, { message: 'must be at least 16 characters long' })
   BACKUP_TRIGGER_API_KEY?: string;
 
+  @Doc(
+    'Access',
+    "Origin, scheme and base path at which browsers reach the API, e.g. `https://backup.example.com` or `https://ops.example.com/kanbu-backup`. Sets the expected `Origin` of signed-in requests, the session cookie's `Secure` flag (HTTPS) and `Path`. Unset: the origin of each request (behind a proxy, set BACKUP_TRUST_PROXY).",
+  )
+  @IsOptional()
+  @IsPublicUrl()
+  BACKUP_PUBLIC_URL?: string;
+
+  @Doc(
+    'Access',
+    '`false`: client addresses are the TCP peers. Behind an ingress or load balancer: the number of proxy hops, or a comma list of proxy addresses / subnets (`loopback`, `10.0.0.0/8`, …), so per-client limits, the audit log and HTTPS detection use `X-Forwarded-For` / `X-Forwarded-Proto`. `true` trusts any sender of those headers.',
+  )
+  @IsTrustProxy()
+  BACKUP_TRUST_PROXY = 'false';
+
+  @Doc('Access', 'Hours a browser session (`POST /api/session`) lives; fractions allowed. Sessions also end on sign-out and when BACKUP_ADMIN_API_KEY changes.')
+  @NumberFromEnv()
+  @IsNumber({}, { message: 'must be a number of hours' })
+  @Min(0.0003)
+  @Max(720)
+  BACKUP_SESSION_TTL_HOURS = 12;
+
+  @Doc('Access', 'Failed sign-ins one client address may make per BACKUP_SIGNIN_WINDOW_MINUTES before `429 RATE_LIMITED`.')
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  BACKUP_SIGNIN_MAX_ATTEMPTS = 10;
+
+  @Doc('Access', 'Window of the sign-in limit, in minutes.')
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  BACKUP_SIGNIN_WINDOW_MINUTES = 15;
+
+  @Doc(
+    'Access',
+    'Comma list of other origins (e.g. the Kanbu web app, `https://kanbu.example.com`) whose pages may call the API with an `Authorization: Bearer` header. Never with cookies. Unset: no cross-origin calls.',
+  )
+  @IsOptional()
+  @IsOriginList()
+  BACKUP_CORS_ORIGINS?: string;
+
+  @Doc('Access', 'Seconds between heartbeat comments on an idle `GET /api/events` stream, so proxies keep it open.')
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  BACKUP_EVENTS_HEARTBEAT_SECONDS = 15;
+
   @Doc('Scheduling', '`internal`: schedules run inside the workers; `external`: only the trigger endpoint; `both`.')
   @IsIn(SCHEDULER_MODES)
   BACKUP_SCHEDULER_MODE: SchedulerMode = 'internal';
@@ -103,6 +165,12 @@ export class Env {
   @IsInt()
   @Min(0)
   BACKUP_HISTORY_DAYS = 180;
+
+  @Doc('Scheduling', 'Days to keep the audit log (`GET /api/audit`); cleaned after every prune. 0 keeps everything.')
+  @IntFromEnv()
+  @IsInt()
+  @Min(0)
+  BACKUP_AUDIT_DAYS = 365;
 
   @Doc(
     'Scheduling',
@@ -288,14 +356,19 @@ export class Env {
   @IsIn(COMPRESSIONS)
   BACKUP_COMPRESSION: Compression = 'gzip';
 
-  @Doc('Pipeline', 'Compression level, 1 (fastest) to 9 (smallest); the same number is used for zstd.')
+  @Doc(
+    'Pipeline',
+    "Compression level of BACKUP_COMPRESSION, from fastest to smallest: gzip 1–9, zstd 1–19. Unset: gzip 6, zstd 3 (zstd's own default: 1.5× faster than 6 for a file about 3% larger).",
+  )
+  @IsOptional()
   @IntFromEnv()
-  @IsInt()
-  @Min(1)
-  @Max(9)
-  BACKUP_COMPRESSION_LEVEL = 6;
+  @IsCompressionLevelOf('BACKUP_COMPRESSION')
+  BACKUP_COMPRESSION_LEVEL?: number;
 
-  @Doc('Pipeline', 'Blocks compressed in parallel (gzip) or zstd threads; `0` = one per CPU core.')
+  @Doc(
+    'Pipeline',
+    'CPU cores compression uses: gzip keeps twice as many 1 MiB blocks in flight (so no core waits while finished blocks are written in order), zstd runs this many threads; `0` = every core.',
+  )
   @IntFromEnv()
   @IsInt()
   @Min(0)

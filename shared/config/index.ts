@@ -1,2 +1,3 @@
 export * from './env';
 export * from './load-config';
+export * from './browser-access';

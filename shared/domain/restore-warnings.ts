@@ -22,3 +22,14 @@ export function sourceRestoreWarnings(targetPath: string, replaceExisting: boole
     `The current contents will be kept as "${targetPath}.pre-restore-<time>"`,
   ];
 }
+
+/**
+ * Said first when the backup's last verification failed: the restore would most
+ * likely be refused when its copy is checked, so only an ask with `force` can be confirmed.
+ */
+export function failedVerificationWarning(verificationError: string | null, force: boolean): string {
+  const why = verificationError ? ` (${verificationError})` : '';
+  return force
+    ? `The last verification of this backup FAILED${why}; you asked to restore it anyway ("force": true)`
+    : `The last verification of this backup FAILED${why}; the restore would most likely be refused. Confirming needs a token asked for with "force": true`;
+}

@@ -25,7 +25,8 @@ export type Trigger = (typeof TRIGGERS)[number];
 export const EXECUTION_KINDS = ['backup', 'restore', 'verify', 'prune', 'notify'] as const;
 export type ExecutionKind = (typeof EXECUTION_KINDS)[number];
 
-export const EXECUTION_STATUSES = ['queued', 'running', 'retrying', 'completed', 'failed'] as const;
+/** `waiting`: its resource (a database, a source directory) is locked by another run; it starts when that one ends. */
+export const EXECUTION_STATUSES = ['queued', 'waiting', 'running', 'retrying', 'completed', 'failed'] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
 /**

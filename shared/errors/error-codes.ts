@@ -42,6 +42,16 @@ export enum ErrorCode {
   /** The restore kept no previous database, or it was dropped already. */
   NoPreviousDatabase = 'NO_PREVIOUS_DATABASE',
   VerificationFailed = 'VERIFICATION_FAILED',
+  /** Confirming a restore of a backup whose last verification failed, without `"force": true`. */
+  BackupVerificationFailed = 'BACKUP_VERIFICATION_FAILED',
   Interrupted = 'INTERRUPTED',
+  /** 403: an unsafe request carried the session cookie but not our Origin (CSRF protection). */
+  CrossOriginRefused = 'CROSS_ORIGIN_REFUSED',
+  /** 429: too many failed sign-ins from one client address. */
+  RateLimited = 'RATE_LIMITED',
+  /** 404: GET /api/session without a live session. */
+  SessionNotFound = 'SESSION_NOT_FOUND',
+  /** 400: Last-Event-ID is not an event id of ours. */
+  InvalidEventId = 'INVALID_EVENT_ID',
   Internal = 'INTERNAL',
 }

@@ -2,7 +2,8 @@ import type { Backup, BackupCopy } from '../catalog/entities';
 import type { BackupCopyRepository, BackupRepository } from '../catalog/repositories';
 import { isUniqueViolation } from '../catalog/unique-violation';
 import type { BackupPurpose, BackupType, Compression, Trigger } from '../domain/types';
-import { errorMessage } from '../errors';
+import { AppError, ErrorCode, errorMessage } from '../errors';
+import { formatBytes } from '../util/format';
 import type { Logger } from '../logging';
 import type { ProgressReporter } from '../domain/job-progress';
 import { backupFileName } from '../engine/backup-naming';
@@ -74,6 +75,29 @@ async function reserveBackupRow(deps: CreateBackupDeps, request: CreateBackupReq
   throw new Error(`Could not find a free backup file name for ${request.type} at ${at.toISOString()}`);
 }
 
+/**
+ * Before anything is dumped: every target the backup needs (the primary; every
+ * replica with requireAllCopies) takes a write, and — where the backend can
+ * tell — has room for a backup as large as the previous one of this type.
+ * A failure names the target and its path; no row, no dump, no file is left.
+ */
+async function checkRequiredTargets(deps: CreateBackupDeps, type: BackupType): Promise<void> {
+  const required = [deps.storage, ...(deps.requireAllCopies ? (deps.replicas ?? []) : [])];
+  const previousBytes = (await deps.backups.latestUsable(type))?.sizeBytes ?? null;
+  for (const target of required) {
+    await target.check();
+    if (!previousBytes) continue;
+    const free = await target.freeBytes();
+    if (free !== null && free < previousBytes) {
+      throw new AppError(
+        ErrorCode.StorageUnavailable,
+        `Not enough room on storage target "${target.name}" (${target.location}): ${formatBytes(free)} free, but the previous ${type} backup took ${formatBytes(previousBytes)}; nothing was dumped`,
+        { details: { target: target.name, freeBytes: free, neededBytes: previousBytes } },
+      );
+    }
+  }
+}
+
 /** Copy rows get their own outcome: their own error, or why the backup as a whole did not keep them. */
 async function recordCopies(deps: CreateBackupDeps, rows: BackupCopy[], outcomes: CopyOutcome[], backupError?: string): Promise<void> {
   await Promise.all(
@@ -94,7 +118,7 @@ function copyWarnings(outcomes: CopyOutcome[]): string | null {
 }
 
 /**
- * Takes one backup: reserves its catalog row, streams source → compress → SHA-256 →
+ * Takes one backup: checks its targets, reserves its catalog row, streams source → compress → SHA-256 →
  * AES-256-GCM → every storage target at once (primary and replicas, one pass),
  * then records the facts: `completed`, or `completed_with_warnings` when a
  * replica failed. On failure of the primary (or of any copy with
@@ -104,6 +128,7 @@ function copyWarnings(outcomes: CopyOutcome[]): string | null {
 export async function createBackup(deps: CreateBackupDeps, request: CreateBackupRequest): Promise<Backup> {
   const startedAt = new Date();
   const progress = request.onProgress ?? (() => undefined);
+  await checkRequiredTargets(deps, request.type);
   const backup = await reserveBackupRow(deps, request, startedAt);
   await request.onReserved?.(backup);
   const targets = [deps.storage, ...(deps.replicas ?? [])];
@@ -116,9 +141,15 @@ export async function createBackup(deps: CreateBackupDeps, request: CreateBackup
   progress({ stage: 'starting', percent: 0 });
   let writer: ReplicatedWriter | undefined;
   try {
-    const encryptor = deps.keys.current ? await createEncryptStream(deps.keys.current) : undefined;
+    // The key derivation (on the thread pool) overlaps asking the server and starting pg_dump: a fixed cost of every backup.
+    const encrypting = deps.keys.current ? createEncryptStream(deps.keys.current) : Promise.resolve(undefined);
+    encrypting.catch(() => undefined); // awaited below, after the source; must not go unhandled if the source fails
     const source = await deps.sources(request.type).open();
     deps.logger.info(`Source of ${backup.filename}: ${JSON.stringify(source.facts)}`);
+    const encryptor = await encrypting.catch((err: unknown) => {
+      source.stream.destroy();
+      throw err;
+    });
     writer = await openReplicatedWriter(targets, backup.filename, {
       requireAll: deps.requireAllCopies ?? false,
       onCopyFailed: (target, err) => deps.logger.warn(`Copy of ${backup.filename} to ${target} failed: ${errorMessage(err)}`),

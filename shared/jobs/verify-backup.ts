@@ -76,7 +76,9 @@ async function checkCopy(deps: VerifyDeps, backup: Backup, copy: CopyRef, onByte
  * temporary database, records table and row counts, and drops it. The backup
  * is `verified` only when every copy is good; otherwise it is `failed` with the
  * reason of each bad copy, and the job fails without retries (so `verify.failed`
- * is raised). A storage target that cannot be reached is retried instead.
+ * is raised). A storage target that cannot be reached is retried instead. A
+ * wrong or missing key "could not verify": the job fails, the backup's
+ * verification state is left as it was.
  */
 export async function verifyBackup(deps: VerifyDeps, request: VerifyRequest): Promise<VerifyResult> {
   const backup = await loadRestorableBackup(deps.backups, deps.keys, request.backupId, undefined);
@@ -97,7 +99,7 @@ export async function verifyBackup(deps: VerifyDeps, request: VerifyRequest): Pr
       verdicts.push({ target: copy.target, ok: true });
       if (copy.id) await deps.copies.recordCheck(copy.id, 'completed', null);
     } catch (err) {
-      if (isAppError(err) && KEY_PROBLEMS.has(err.code)) return fail(deps, backup, request, `${err.message}`, verdicts);
+      if (isAppError(err) && KEY_PROBLEMS.has(err.code)) throw couldNotVerify(backup, err);
       if (!isBadBytes(err)) throw err;
       verdicts.push({ target: copy.target, ok: false, error: errorMessage(err) });
       if (copy.id)
@@ -123,6 +125,17 @@ export async function verifyBackup(deps: VerifyDeps, request: VerifyRequest): Pr
   request.onProgress({ stage: 'completed', percent: 100 });
   deps.logger.info(`Backup ${backup.filename} verified (${request.mode}): ${verdicts.map((v) => v.target).join(', ')}`);
   return result;
+}
+
+/** A wrong or missing key is this installation's configuration, not the backup: no verdict is recorded. */
+function couldNotVerify(backup: Backup, err: AppError): AppError {
+  return new AppError(
+    err.code,
+    `Could not verify ${backup.filename}: ${err.message}. Its verification state is unchanged; fix the key configuration and verify again`,
+    {
+      cause: err,
+    },
+  );
 }
 
 async function fail(deps: VerifyDeps, backup: Backup, request: VerifyRequest, reason: string, copies: CopyVerdict[]): Promise<never> {

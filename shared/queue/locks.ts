@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { BackupType } from '../domain/types';
 import { AppError, ErrorCode, errorMessage } from '../errors';
 import { createLogger } from '../logging';
+import { withTimeout } from '../util/with-timeout';
 import { parsePostgresUrl } from '../config/postgres-url';
 
 const logger = createLogger('Worker');
@@ -48,6 +49,7 @@ export class HeldLock {
   private readonly timer: NodeJS.Timeout;
   private lastRenewed = Date.now();
   private released = false;
+  private renewing = false;
 
   constructor(
     private readonly redis: Redis,
@@ -67,8 +69,16 @@ export class HeldLock {
 
   private async renew(): Promise<void> {
     if (this.released) return;
+    // Judged by the clock, not by the answer: with Redis away a command may never answer at all
+    // (the worker's connection queues it until Redis is back), and the work must stop meanwhile.
+    if (Date.now() - this.lastRenewed > this.ttlMs) {
+      this.lost(`it could not be renewed for longer than its TTL (${this.ttlMs} ms)`);
+      return;
+    }
+    if (this.renewing) return;
+    this.renewing = true;
     try {
-      const renewed = await this.redis.eval(RENEW, 1, this.key, this.token, String(this.ttlMs));
+      const renewed = await withTimeout(this.redis.eval(RENEW, 1, this.key, this.token, String(this.ttlMs)), this.ttlMs, 'Redis did not answer');
       if (renewed === 1) {
         this.lastRenewed = Date.now();
         return;
@@ -76,6 +86,8 @@ export class HeldLock {
       this.lost('it expired or was taken by another holder');
     } catch (err) {
       if (Date.now() - this.lastRenewed > this.ttlMs) this.lost(`it could not be renewed for longer than its TTL: ${errorMessage(err)}`);
+    } finally {
+      this.renewing = false;
     }
   }
 
@@ -83,7 +95,7 @@ export class HeldLock {
     if (this.controller.signal.aborted) return;
     clearInterval(this.timer);
     logger.error(`Lost the lock on ${this.resource}: ${why}`);
-    this.controller.abort(new Error(`Lost the lock on ${this.resource}`));
+    this.controller.abort(new Error(`Lost the lock on ${this.resource}: ${why}`));
   }
 
   /** Deletes the lock if (and only if) this holder still owns it. */
@@ -92,7 +104,8 @@ export class HeldLock {
     this.released = true;
     clearInterval(this.timer);
     try {
-      await this.redis.eval(RELEASE, 1, this.key, this.token);
+      // Bounded: with Redis away the command might wait for it forever; the lock expires by itself.
+      await withTimeout(this.redis.eval(RELEASE, 1, this.key, this.token), Math.min(this.ttlMs, 5000), 'Redis did not answer');
     } catch (err) {
       logger.warn(`Could not release the lock on ${this.resource} (it expires by itself): ${errorMessage(err)}`);
     }

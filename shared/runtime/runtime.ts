@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { createCatalogDataSource } from '../catalog/data-source';
 import {
   AlertRepository,
+  AuditRepository,
   BackupCopyRepository,
   BackupRepository,
   CatalogStatsRepository,
@@ -20,6 +21,7 @@ import type { StorageTargets } from '../engine/storage/storage-targets';
 import { BackupReader } from '../jobs/backup-reader';
 import { RestoreConfirmations } from '../jobs/restore/confirmation-tokens';
 import { EnqueueDeps } from '../queue/enqueue';
+import { JobEventLog } from '../queue/job-events';
 import { QueueRegistry } from '../queue/queue-registry';
 import { createRedisConnection } from '../queue/redis-connection';
 import { ResourceLocks } from '../queue/locks';
@@ -59,13 +61,23 @@ export interface Runtime {
   /** Queues notification events on the configured channels. */
   notifications: NotificationDispatcher;
   confirmations: RestoreConfirmations;
+  /** Mutating API requests and sign-ins (GET /api/audit). */
+  audit: AuditRepository;
+  /** Starts, progress and outcomes of jobs, for GET /api/events. */
+  events: JobEventLog;
   close(): Promise<void>;
 }
 
 export async function createRuntime(config: Config, role: 'api' | 'worker'): Promise<Runtime> {
   const dataSource = createCatalogDataSource({ url: config.CATALOG_DATABASE_URL });
-  await dataSource.initialize();
+  // Redis connects while the catalog does: both are fixed costs of every CLI run.
   const redis = createRedisConnection(config.REDIS_URL, role);
+  try {
+    await dataSource.initialize();
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
   const queues = new QueueRegistry(redis, config.BACKUP_QUEUE_PREFIX);
   const executions = new ExecutionRepository(dataSource);
   const schedules = new ScheduleRepository(dataSource);
@@ -99,6 +111,8 @@ export async function createRuntime(config: Config, role: 'api' | 'worker'): Pro
     stats: new CatalogStatsRepository(dataSource),
     notifications: new NotificationDispatcher({ enqueueDeps, settings: notificationSettings, config }),
     confirmations: new RestoreConfirmations(redis, config.BACKUP_QUEUE_PREFIX, config.BACKUP_RESTORE_CONFIRM_TTL_SECONDS),
+    audit: new AuditRepository(dataSource),
+    events: new JobEventLog(redis, config.BACKUP_QUEUE_PREFIX),
     async close() {
       await queues.close();
       redis.disconnect();

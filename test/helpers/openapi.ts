@@ -22,3 +22,20 @@ export function responseSchema(document: OpenApiDocument, path: string, method: 
 export function rebase(schema: unknown): unknown {
   return JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"openapi#/$defs/'));
 }
+
+/** Asserts that `body` fits the document's schema of that response. */
+export async function assertFitsDocument(
+  baseUrl: string,
+  path: string,
+  method: string,
+  status: number,
+  body: unknown,
+  media = 'application/json',
+): Promise<void> {
+  const document = (await (await fetch(`${baseUrl}/api/openapi.json`)).json()) as OpenApiDocument;
+  const validate = documentAjv(document).compile(responseSchema(document, path, method, status, media) as object);
+  if (!validate(body))
+    throw new Error(
+      `${method.toUpperCase()} ${path} ${status} does not fit the document: ${JSON.stringify(validate.errors)}\n${JSON.stringify(body).slice(0, 1500)}`,
+    );
+}

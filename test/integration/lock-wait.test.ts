@@ -20,7 +20,7 @@ describe('a backup whose database is locked by another job', function () {
   });
   after(() => stack?.close());
 
-  it('waits (delayed, queued with a note, no attempt used) and runs once the lock is free', async () => {
+  it('waits (delayed, `waiting` with a note, no attempt used) and runs once the lock is free', async () => {
     // Stands for a restore or backup of the same database running on another worker.
     const held = await stack.runtime.locks.tryAcquire(resource);
     assert.ok(held);
@@ -29,7 +29,7 @@ describe('a backup whose database is locked by another job', function () {
 
     const waiting = await waitFor(async () => {
       const e = await stack.runtime.executions.findById(accepted.body.executionId);
-      return e?.details?.waitingForLock === resource && e.status === 'queued' ? e : undefined;
+      return e?.details?.waitingForLock === resource && e.status === 'waiting' ? e : undefined;
     }, 'the job to wait for the lock');
     assert.equal(waiting.attempts, 0);
     assert.equal(waiting.startedAt, null);

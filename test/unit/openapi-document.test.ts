@@ -9,9 +9,11 @@ import { HTTP_STATUS } from '../../services/api/http-status';
 import { API_REGISTRY } from '../../services/api/registry/api-registry';
 import { openApiDocument, openApiPath, routeErrorCodes } from '../../services/api/registry/openapi-document';
 import type { DtoClass } from '../../services/api/registry/route-definition';
+import { loadConfig } from '../../shared/config';
 import { ErrorCode } from '../../shared/errors';
 import type { Runtime } from '../../shared/runtime/runtime';
 import { CLIENT_SCHEMA_FILE, DOCUMENT_FILE, renderClientSchema, renderDocument } from '../../scripts/openapi/generate-contract';
+import { BASE_ENV } from '../helpers/config';
 import { documentAjv, rebase } from '../helpers/openapi';
 
 const document = openApiDocument(API_REGISTRY, API_VERSION);
@@ -75,7 +77,14 @@ describe('OpenAPI document', () => {
   it('names every error code, auth scheme and operation once', () => {
     const errorSchema = document.components.schemas.Error as { properties: { error: { properties: { code: { enum: string[] } } } } };
     assert.deepEqual(errorSchema.properties.error.properties.code.enum.sort(), Object.values(ErrorCode).sort());
-    assert.deepEqual(Object.keys(document.components.securitySchemes).sort(), ['adminBasic', 'adminKey', 'metricsToken', 'triggerKey', 'triggerKeyHeader']);
+    assert.deepEqual(Object.keys(document.components.securitySchemes).sort(), [
+      'adminBasic',
+      'adminKey',
+      'metricsToken',
+      'session',
+      'triggerKey',
+      'triggerKeyHeader',
+    ]);
     const ids = API_REGISTRY.routes.map((r) => r.operationId);
     assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
   });
@@ -100,7 +109,7 @@ describe('OpenAPI document', () => {
   });
 
   it('describes every route Express has mounted, and mounts every route it describes', () => {
-    const fakeRuntime = { queues: { all: () => [] } } as unknown as Runtime;
+    const fakeRuntime = { queues: { all: () => [] }, config: loadConfig(BASE_ENV), audit: {}, redis: {} } as unknown as Runtime;
     const app = createApp(fakeRuntime) as unknown as { router: { stack: Layer[] } };
     const mounted = app.router.stack.filter((l) => l.route).flatMap((l) => Object.keys(l.route!.methods).map((m) => `${m} ${l.route!.path}`));
     const described = API_REGISTRY.routes.map((r) => `${r.method} ${r.path}`);
@@ -112,7 +121,11 @@ describe('OpenAPI document', () => {
         `${prefix} is mounted but not described`,
       );
     const global = app.router.stack.filter((l) => !l.route && l.rawPath === '/').map((l) => l.name);
-    assert.deepEqual(global, ['requestLog', 'noSniff', 'notFoundHandler', 'errorHandler'], 'no middleware outside the registry but these');
+    assert.deepEqual(
+      global,
+      ['requestLog', 'securityHeaders', 'corsPolicy', 'auditLog', 'notFoundHandler', 'errorHandler'],
+      'no middleware outside the registry but these',
+    );
     for (const route of API_REGISTRY.routes.filter((r) => !r.undocumented)) assert.ok(operation(route.path, route.method), `${route.method} ${route.path}`);
   });
 

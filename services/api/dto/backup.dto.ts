@@ -41,9 +41,13 @@ export class ListBackupsQuery extends PageQuery {
 }
 
 export class DownloadBackupQuery {
-  /** Re-compute the checksum of the copy before streaming it (and fall back to a replica if it fails). */
+  /**
+   * Re-compute the checksum of the copy before streaming it (and fall back to a replica
+   * if it fails). Unset: true for Bearer callers, false for a signed-in browser, which
+   * should see the download start at once.
+   */
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'verify must be true or false' })
-  verify = true;
+  verify?: boolean;
 }

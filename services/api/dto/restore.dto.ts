@@ -23,6 +23,11 @@ export class RestoreRequestDto {
   @IsOptional()
   @IsBoolean()
   replaceExisting?: boolean;
+
+  /** Restore a backup whose last verification failed anyway (bound into the confirmation token). */
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
 }
 
 export class RestoreConfirmDto {

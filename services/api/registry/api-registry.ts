@@ -1,8 +1,10 @@
+import { auditRoutes } from '../routes/audit.routes';
 import { backupHealthRoutes } from '../routes/backup-health.routes';
 import { backupRoutes } from '../routes/backups.routes';
 import { bulkDeleteRoutes } from '../routes/bulk-delete.routes';
 import { bullBoardMount } from '../routes/bull-board.routes';
 import { docsMount, docsRoutes } from '../routes/docs.routes';
+import { eventRoutes } from '../routes/events.routes';
 import { executionRoutes } from '../routes/executions.routes';
 import { healthRoutes } from '../routes/health.routes';
 import { jobRoutes } from '../routes/jobs.routes';
@@ -11,6 +13,7 @@ import { notificationRoutes } from '../routes/notifications.routes';
 import { openApiRoutes } from '../routes/openapi.routes';
 import { restoreRoutes } from '../routes/restore.routes';
 import { scheduleRoutes } from '../routes/schedules.routes';
+import { sessionRoutes } from '../routes/session.routes';
 import { statusRoutes } from '../routes/status.routes';
 import { storageImportRoutes } from '../routes/storage-import.routes';
 import { storageRoutes } from '../routes/storage.routes';
@@ -42,6 +45,9 @@ export const API_REGISTRY: ApiRegistry = {
     ...metricsRoutes,
     ...storageRoutes,
     ...storageImportRoutes,
+    ...sessionRoutes,
+    ...auditRoutes,
+    ...eventRoutes,
     ...openApiRoutes(() => API_REGISTRY),
     ...docsRoutes,
   ],

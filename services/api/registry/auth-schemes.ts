@@ -1,6 +1,10 @@
 import type { Request, Response } from 'express';
 import type { Runtime } from '../../../shared/runtime/runtime';
-import { basicPassword, bearerToken, headerValue, keysMatch } from '../middleware/auth';
+import type { Actor } from '../middleware/actor';
+import { basicPassword, bearerToken, cookieSession, headerValue, keysMatch } from '../middleware/auth';
+import { browserAccessOf } from '../session/browser-access';
+import { keyFingerprint } from '../session/key-fingerprint';
+import { SESSION_COOKIE, readSessionCookie } from '../session/session-cookie';
 
 /** An OpenAPI security scheme object (3.1). */
 export interface SecuritySchemeObject {
@@ -24,7 +28,8 @@ export interface AuthScheme {
   hint?: string;
   /** Whether the request carries a credential of this kind at all. */
   present(req: Request): boolean;
-  accepts(req: Request, runtime: Runtime): boolean | Promise<boolean>;
+  /** Who the request is when this scheme lets it in (the audit log's actor), else null. */
+  accepts(req: Request, runtime: Runtime): Actor | null | Promise<Actor | null>;
   challenge?(res: Response): void;
 }
 
@@ -37,7 +42,7 @@ function bearerScheme(what: string, key: (runtime: Runtime) => string | undefine
     accepts: (req, runtime) => {
       const expected = key(runtime);
       const token = bearerToken(req);
-      return !!expected && token !== undefined && keysMatch(token, expected);
+      return expected && token !== undefined && keysMatch(token, expected) ? { kind: 'key', id: keyFingerprint(token) } : null;
     },
   };
 }
@@ -70,7 +75,7 @@ export const AUTH_SCHEMES = {
     accepts: (req, runtime) => {
       const expected = runtime.config.BACKUP_TRIGGER_API_KEY;
       const key = headerValue(req, LEGACY_TRIGGER_HEADER);
-      return !!expected && key !== undefined && keysMatch(key, expected);
+      return expected && key !== undefined && keysMatch(key, expected) ? { kind: 'key', id: keyFingerprint(key) } : null;
     },
   },
   metricsToken: bearerScheme('metrics token', (r) => r.config.BACKUP_METRICS_TOKEN, '`Authorization: Bearer <BACKUP_METRICS_TOKEN>`: only GET /metrics.'),
@@ -84,9 +89,26 @@ export const AUTH_SCHEMES = {
     present: (req) => basicPassword(req) !== undefined,
     accepts: (req, runtime) => {
       const password = basicPassword(req);
-      return password !== undefined && keysMatch(password, runtime.config.BACKUP_ADMIN_API_KEY);
+      return password !== undefined && keysMatch(password, runtime.config.BACKUP_ADMIN_API_KEY) ? { kind: 'key', id: keyFingerprint(password) } : null;
     },
     challenge: (res) => res.setHeader('WWW-Authenticate', 'Basic realm="Kanbu Backup", charset="UTF-8"'),
+  },
+  session: {
+    what: 'session',
+    openapi: {
+      type: 'apiKey',
+      in: 'cookie',
+      name: SESSION_COOKIE,
+      description:
+        "The httpOnly, SameSite=Strict session cookie that `POST /api/session` sets (docs/BROWSER.md). Same-origin only: a POST, PUT, PATCH or DELETE with it needs the API's own `Origin` (or `Sec-Fetch-Site: same-origin`), else `403 CROSS_ORIGIN_REFUSED`. Ends on sign-out, after BACKUP_SESSION_TTL_HOURS, and when the admin key changes.",
+    },
+    present: (req) => readSessionCookie(req) !== undefined,
+    accepts: async (req, runtime) => {
+      // A present Authorization header decides: a wrong key is refused even with a valid cookie.
+      if (req.headers.authorization !== undefined) return null;
+      const session = await cookieSession(req, browserAccessOf(runtime));
+      return session ? { kind: 'session', id: session.id, session } : null;
+    },
   },
 } satisfies Record<string, AuthScheme>;
 

@@ -67,7 +67,14 @@ export function mountRoutes(app: Express, runtime: Runtime, registry: ApiRegistr
         ]
       : [];
     // The body is read only for callers that passed authentication.
-    app[route.method](route.path, ...precondition(route, runtime), ...auth, ...(route.body ? [json] : []), handle(route, runtime));
+    app[route.method](
+      route.path,
+      ...precondition(route, runtime),
+      ...auth,
+      ...(route.before?.(runtime) ?? []),
+      ...(route.body ? [json] : []),
+      handle(route, runtime),
+    );
   }
   for (const mount of registry.mounts) {
     const auth = mount.auth.length

@@ -56,6 +56,8 @@ export interface RouteDefinition<P extends object = object, Q extends object = o
   responses: Record<number, ResponseSpec>;
   /** Error codes the handler itself can answer; auth, validation and body-parser codes are added from the definition. */
   errors?: readonly ErrorCode[];
+  /** Middleware between authentication and the body (e.g. a rate limit), built once when the route is mounted. */
+  before?: (runtime: Runtime) => RequestHandler[];
   /** Runs before authentication (e.g. a route switched off by configuration answers 404 to everyone). */
   precondition?: (runtime: Runtime) => void;
   /** Kept out of the document (static assets of the docs page); still a described route. */

@@ -9,7 +9,7 @@ export const backupHealthRoutes: RouteDefinition[] = [
     operationId: 'getBackupHealth',
     summary: 'Last successes, size trend, storage, failures, verification and open alerts',
     tag: 'status',
-    auth: ['adminKey'],
+    auth: ['adminKey', 'session'],
     responses: { 200: { description: 'The backup health report', schema: BackupHealth } },
     handler: async ({ runtime }) => ({
       body: await backupHealthReport({ stats: runtime.stats, alerts: runtime.alerts, storages: runtime.storageTargets }),

@@ -20,7 +20,7 @@ export const bulkDeleteRoutes: RouteDefinition[] = [
       `${ErrorCode.BackupDeleteIncomplete}). The last usable backup of a type is never deleted: when the set holds every usable ` +
       'backup of a type, its newest is refused; the rule is re-checked under a lock for each deletion.',
     tag: 'backups',
-    auth: ['adminKey'],
+    auth: ['adminKey', 'session'],
     body: BulkDeleteDto,
     responses: { 200: { description: 'One result per distinct id', schema: BulkDeleteResults } },
     handler: async ({ runtime, body }) => {

@@ -38,7 +38,7 @@ function bullBoardRouter(queues: QueueRegistry): RequestHandler {
 export const bullBoardMount: MountDefinition = {
   path: BULL_BOARD_PATH,
   summary: 'Bull Board: a read-only view of every queue, for a browser',
-  auth: ['adminBasic', 'adminKey'],
+  auth: ['adminBasic', 'adminKey', 'session'],
   page: { operationId: 'bullBoard', tag: 'docs', response: { description: 'The Bull Board page', contentType: 'text/html', schema: Type.String() } },
   router: (runtime) => bullBoardRouter(runtime.queues),
 };

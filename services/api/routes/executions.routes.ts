@@ -14,7 +14,7 @@ export const executionRoutes: RouteDefinition[] = [
     summary: 'Executions (backup, restore, verify, prune, notify runs), newest first',
     description: "`scheduleId` is the schedule's UUID or its number.",
     tag: 'executions',
-    auth: ['adminKey'],
+    auth: ['adminKey', 'session'],
     query: ListExecutionsQuery,
     responses: { 200: { description: 'A page of executions', schema: pageOf('ExecutionPage', Execution) } },
     handler: async ({ runtime, query }) => {
@@ -33,7 +33,7 @@ export const executionRoutes: RouteDefinition[] = [
     operationId: 'getExecution',
     summary: 'One execution',
     tag: 'executions',
-    auth: ['adminKey'],
+    auth: ['adminKey', 'session'],
     params: UuidParams,
     responses: { 200: { description: 'The execution', schema: Execution } },
     errors: [ErrorCode.ExecutionNotFound],

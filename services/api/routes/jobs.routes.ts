@@ -11,7 +11,7 @@ export const jobRoutes: RouteDefinition[] = [
     operationId: 'getJob',
     summary: 'State and progress of a queued or running job, on whichever queue it is',
     tag: 'jobs',
-    auth: ['adminKey'],
+    auth: ['adminKey', 'session'],
     params: JobIdParams,
     responses: { 200: { description: 'The job', schema: Job } },
     errors: [ErrorCode.JobNotFound],

@@ -1,5 +1,5 @@
 import type { Backup } from '../../../shared/catalog/entities';
-import { databaseRestoreWarnings, sourceRestoreWarnings } from '../../../shared/domain/restore-warnings';
+import { databaseRestoreWarnings, failedVerificationWarning, sourceRestoreWarnings } from '../../../shared/domain/restore-warnings';
 import { parsePostgresUrl } from '../../../shared/config/postgres-url';
 import { AppError, ErrorCode } from '../../../shared/errors';
 import type { PendingRestore } from '../../../shared/jobs/restore/confirmation-tokens';
@@ -49,14 +49,20 @@ export const restoreRoutes: RouteDefinition[] = [
     operationId: 'requestRestore',
     summary: 'Step 1 of a restore: what it would do, its warnings, and a single-use confirmation token',
     tag: 'restore',
-    auth: ['adminKey'],
+    auth: ['adminKey', 'session'],
     params: UuidParams,
     body: RestoreRequestDto,
     responses: { 200: { description: 'The plan and its confirmation token', schema: RestorePlan } },
     errors: RESTORABLE_ERRORS,
     handler: async ({ runtime, params, body }) => {
       const backup = await loadRestorableBackup(runtime.backups, runtime.keys, params.id, undefined);
-      const { pending, target, warnings } = plan(runtime, backup, body);
+      const planned = plan(runtime, backup, body);
+      const force = body.force ?? false;
+      // The choice is bound into the token: only a token asked for with force can confirm a failed backup.
+      const pending: PendingRestore = { ...planned.pending, ...(force ? { force } : {}) };
+      const warnings =
+        backup.verificationStatus === 'failed' ? [failedVerificationWarning(backup.verificationError, force), ...planned.warnings] : planned.warnings;
+      const { target } = planned;
       const confirmation = await runtime.confirmations.issue(pending);
       return { body: { backup: presentBackup(backup), target, warnings, confirmation: { ...confirmation, url: `/api/backups/${backup.id}/restore/confirm` } } };
     },
@@ -67,14 +73,21 @@ export const restoreRoutes: RouteDefinition[] = [
     operationId: 'confirmRestore',
     summary: 'Step 2 of a restore: redeem the token and queue the restore',
     tag: 'restore',
-    auth: ['adminKey'],
+    auth: ['adminKey', 'session'],
     params: UuidParams,
     body: RestoreConfirmDto,
     responses: { 202: { description: 'Queued', schema: AcceptedJob } },
-    errors: [...RESTORABLE_ERRORS, ErrorCode.RestoreTokenInvalid, ErrorCode.QueueUnavailable],
+    errors: [...RESTORABLE_ERRORS, ErrorCode.RestoreTokenInvalid, ErrorCode.BackupVerificationFailed, ErrorCode.QueueUnavailable],
     handler: async ({ runtime, params, body }) => {
-      const pending = await runtime.confirmations.redeem(body.token, params.id);
-      await loadRestorableBackup(runtime.backups, runtime.keys, params.id, undefined);
+      const { force, ...pending } = await runtime.confirmations.redeem(body.token, params.id);
+      const backup = await loadRestorableBackup(runtime.backups, runtime.keys, params.id, undefined);
+      if (backup.verificationStatus === 'failed' && !force) {
+        throw new AppError(
+          ErrorCode.BackupVerificationFailed,
+          `The last verification of ${backup.filename} failed; ask again with "force": true to restore it anyway`,
+          { details: { verificationError: backup.verificationError } },
+        );
+      }
       const job = await enqueue(runtime.enqueueDeps, 'restore', { action: 'restore', trigger: 'api', ...pending }, { attempts: 1 });
       return { body: acceptedJob(job) };
     },
@@ -87,7 +100,7 @@ export const restoreRoutes: RouteDefinition[] = [
     description:
       'Dropping a database is queued work, so this DELETE answers 202 with the queued job (like every queued operation), not the DeleteResult of synchronous deletes.',
     tag: 'restore',
-    auth: ['adminKey'],
+    auth: ['adminKey', 'session'],
     params: UuidParams,
     responses: { 202: { description: 'Queued', schema: DropPreviousJob } },
     errors: [ErrorCode.RestoreNotFound, ErrorCode.NoPreviousDatabase, ErrorCode.QueueUnavailable],

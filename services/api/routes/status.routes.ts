@@ -54,7 +54,7 @@ export const statusRoutes: RouteDefinition[] = [
     operationId: 'getStatus',
     summary: "Scheduler mode, each schedule's last and next run, queue counts, backup health",
     tag: 'status',
-    auth: ['adminKey'],
+    auth: ['adminKey', 'session'],
     responses: { 200: { description: 'The status', schema: Status } },
     handler: async ({ runtime }) => {
       const parts = await Promise.all(STATUS_SECTIONS.map((section) => section(runtime)));
@@ -68,7 +68,7 @@ export const statusRoutes: RouteDefinition[] = [
     summary: 'Storage type, path and reachability per target, PostgreSQL reachability and mode, whether encryption is on',
     description: 'Probes each storage target and the Kanbu database (a few seconds at most each). Never returns credentials or keys: only the key id.',
     tag: 'status',
-    auth: ['adminKey'],
+    auth: ['adminKey', 'session'],
     responses: { 200: { description: 'The system facts', schema: SystemInfo } },
     handler: async ({ runtime }) => ({
       body: await systemStatus({ config: runtime.config, targets: runtime.targets, copies: runtime.copies, keys: runtime.keys, version: API_VERSION }),

@@ -17,7 +17,7 @@ export const storageImportRoutes: RouteDefinition[] = [
       'verification `no_checksum` until verified. A job on the `prune` queue, recorded as a `prune` execution with `details.import`; ' +
       '`target` defaults to the primary, an unknown one is 400 VALIDATION_FAILED.',
     tag: 'status',
-    auth: ['adminKey'],
+    auth: ['adminKey', 'session'],
     body: StorageImportDto,
     responses: { 202: { description: 'Queued', schema: AcceptedJob } },
     errors: [ErrorCode.QueueUnavailable],

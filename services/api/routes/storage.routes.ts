@@ -9,7 +9,7 @@ export const storageRoutes: RouteDefinition[] = [
     operationId: 'getStorage',
     summary: 'Per target: reachable, used and free bytes, backups stored',
     tag: 'status',
-    auth: ['adminKey'],
+    auth: ['adminKey', 'session'],
     responses: { 200: { description: 'Storage targets', schema: StorageReport } },
     handler: async ({ runtime }) => ({
       body: { targets: await reportStorage(runtime.targets, runtime.copies), requireAllCopies: runtime.config.BACKUP_REQUIRE_ALL_COPIES },

@@ -16,7 +16,7 @@ export const verificationRoutes: RouteDefinition[] = [
     operationId: 'getVerificationStats',
     summary: 'How many backups are verified, pending, failed, without checksum',
     tag: 'verification',
-    auth: ['adminKey'],
+    auth: ['adminKey', 'session'],
     responses: { 200: { description: 'Counts', schema: VerificationStats } },
     handler: async ({ runtime }) => {
       const counts = Object.fromEntries((await runtime.stats.verificationCounts()).map((c) => [c.key, c.count]));
@@ -30,7 +30,7 @@ export const verificationRoutes: RouteDefinition[] = [
     operationId: 'verifyPending',
     summary: 'Queue a verification of every backup not verified yet',
     tag: 'verification',
-    auth: ['adminKey'],
+    auth: ['adminKey', 'session'],
     body: VerifyRequestDto,
     responses: { 202: { description: 'Queued', schema: VerifyPendingResult } },
     errors: [ErrorCode.QueueUnavailable],
@@ -49,7 +49,7 @@ export const verificationRoutes: RouteDefinition[] = [
     operationId: 'verifyBackup',
     summary: 'Queue a verification (checksum of every copy, or a restore test into a throw-away database)',
     tag: 'verification',
-    auth: ['adminKey'],
+    auth: ['adminKey', 'session'],
     params: UuidParams,
     body: VerifyRequestDto,
     responses: { 202: { description: 'Queued', schema: AcceptedJob } },

@@ -223,7 +223,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The stored file (compressed, encrypted as stored), from the first copy that reads back */
+        /**
+         * The stored file (compressed, encrypted as stored), from the first copy that reads back
+         * @description `verify=true` checks the whole copy against its checksum before the first byte (failing over to a replica); `verify=false` streams at once. Unset: `true` for Bearer callers, `false` for a browser session (a download link should start at once; the backup's `verification` shows its last check). `Range` is not supported yet.
+         */
         get: operations["downloadBackup"];
         put?: never;
         post?: never;
@@ -524,6 +527,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The browser session of this request */
+        get: operations["getSession"];
+        put?: never;
+        /**
+         * Browser sign-in: the admin key once, a session cookie back
+         * @description Sets the session cookie (`session` scheme). Same-origin only: a request whose `Origin` (or `Sec-Fetch-Site`) says it comes from another site is refused. Failed attempts are limited per client address (BACKUP_SIGNIN_MAX_ATTEMPTS per BACKUP_SIGNIN_WINDOW_MINUTES).
+         */
+        post: operations["signIn"];
+        /** Sign out: the session ends on the server and the cookie is cleared */
+        delete: operations["signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log: every mutating request and sign-in, newest first
+         * @description Who changed what: method, route, target ids, outcome, client address and actor (a session id or the fingerprint of the key; never a key). `path` filters by prefix; `since`/`until` are ISO 8601 times.
+         */
+        get: operations["listAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live job events (Server-Sent Events): starts, progress and outcomes of backup, restore, verify and prune jobs
+         * @description Each SSE event is `id: <stream id>`, `event: started|progress|completed|failed`, `data: <JobEvent JSON>`. A reconnecting client sends `Last-Event-ID` and gets exactly the events that followed; when that is older than the retained window (about 5,000 events) the first event is `resync` (reload state). `: heartbeat` comments every BACKUP_EVENTS_HEARTBEAT_SECONDS keep proxies from closing an idle stream. No job data, paths or secrets.
+         */
+        get: operations["streamJobEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -586,7 +651,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "BACKUP_NOT_FOUND" | "BACKUP_FILE_NOT_FOUND" | "BACKUP_FILE_EXISTS" | "BACKUP_NOT_COMPLETED" | "BACKUP_PROTECTED" | "LAST_BACKUP" | "EXECUTION_NOT_FOUND" | "JOB_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "SCHEDULE_NAME_TAKEN" | "SCHEDULE_DISABLED" | "LOCK_TIMEOUT" | "RESOURCE_LOCKED" | "TRIGGER_DISABLED" | "INVALID_CONFIG" | "INVALID_STORAGE_NAME" | "STORAGE_UNAVAILABLE" | "BACKUP_DELETE_INCOMPLETE" | "SOURCE_FAILED" | "DATABASE_URL_MISSING" | "ENCRYPTION_KEY_MISSING" | "WRONG_ENCRYPTION_KEY" | "CORRUPT_BACKUP" | "CHECKSUM_MISMATCH" | "RESTORE_FAILED" | "QUEUE_UNAVAILABLE" | "NOTIFICATION_DELIVERY_FAILED" | "NOTIFICATIONS_NOT_CONFIGURED" | "COMMAND_FAILED" | "RESTORE_TOKEN_INVALID" | "RESTORE_TARGET_EXISTS" | "RESTORE_NOT_FOUND" | "NO_PREVIOUS_DATABASE" | "VERIFICATION_FAILED" | "INTERRUPTED" | "INTERNAL";
+                code: "VALIDATION_FAILED" | "INVALID_JSON" | "UNAUTHORIZED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "BACKUP_NOT_FOUND" | "BACKUP_FILE_NOT_FOUND" | "BACKUP_FILE_EXISTS" | "BACKUP_NOT_COMPLETED" | "BACKUP_PROTECTED" | "LAST_BACKUP" | "EXECUTION_NOT_FOUND" | "JOB_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "SCHEDULE_NAME_TAKEN" | "SCHEDULE_DISABLED" | "LOCK_TIMEOUT" | "RESOURCE_LOCKED" | "TRIGGER_DISABLED" | "INVALID_CONFIG" | "INVALID_STORAGE_NAME" | "STORAGE_UNAVAILABLE" | "BACKUP_DELETE_INCOMPLETE" | "SOURCE_FAILED" | "DATABASE_URL_MISSING" | "ENCRYPTION_KEY_MISSING" | "WRONG_ENCRYPTION_KEY" | "CORRUPT_BACKUP" | "CHECKSUM_MISMATCH" | "RESTORE_FAILED" | "QUEUE_UNAVAILABLE" | "NOTIFICATION_DELIVERY_FAILED" | "NOTIFICATIONS_NOT_CONFIGURED" | "COMMAND_FAILED" | "RESTORE_TOKEN_INVALID" | "RESTORE_TARGET_EXISTS" | "RESTORE_NOT_FOUND" | "NO_PREVIOUS_DATABASE" | "VERIFICATION_FAILED" | "BACKUP_VERIFICATION_FAILED" | "INTERRUPTED" | "CROSS_ORIGIN_REFUSED" | "RATE_LIMITED" | "SESSION_NOT_FOUND" | "INVALID_EVENT_ID" | "INTERNAL";
                 /** @description Safe to show; match on `code`, never on the message. */
                 message: string;
                 /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
@@ -758,6 +823,7 @@ export interface components {
             keepPrevious?: boolean | null;
             targetPath?: string | null;
             replaceExisting?: boolean | null;
+            force?: boolean | null;
         };
         RestoreConfirmDto: {
             token: string;
@@ -822,7 +888,7 @@ export interface components {
             /** @enum {string} */
             trigger: "api" | "external" | "schedule" | "cli" | "system";
             /** @enum {string} */
-            status: "queued" | "running" | "retrying" | "completed" | "failed";
+            status: "queued" | "waiting" | "running" | "retrying" | "completed" | "failed";
             queue: string;
             jobId: string | null;
             scheduleId: string | null;
@@ -1288,6 +1354,78 @@ export interface components {
         };
         StorageImportDto: {
             target?: string | null;
+        };
+        /** BrowserSession */
+        BrowserSession: {
+            /** @description Public id of the session, as the audit log names it */
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        SignInDto: {
+            key: string;
+        };
+        /** AuditEntry */
+        AuditEntry: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @enum {string} */
+            method: "POST" | "PUT" | "PATCH" | "DELETE";
+            /** @description The URL path as requested, without the query string */
+            path: string;
+            /** @description The path with ids replaced by `:id`, e.g. `/api/backups/:id/restore/confirm` */
+            route: string;
+            /** @description Ids the request named (path) or created (`executionId`, a new `id`) */
+            targetIds: string[];
+            /** @description HTTP status of the answer; 499 when the client went away first */
+            status: number;
+            /** @enum {string} */
+            outcome: "success" | "failure";
+            errorCode: string | null;
+            /** @description Client address (X-Forwarded-For when BACKUP_TRUST_PROXY trusts the proxy) */
+            clientAddress: string;
+            actor: {
+                /** @enum {string} */
+                kind: "session" | "key";
+                /** @description Session id, or the first 12 hex digits of HMAC-SHA256 keyed by the key used (never the key) */
+                id: string;
+            } | null;
+            durationMs: number;
+        };
+        /** AuditEntryPage */
+        AuditEntryPage: {
+            items: components["schemas"]["AuditEntry"][];
+            total: number;
+            page: number;
+            pageSize: number;
+        };
+        /** JobEvent */
+        JobEvent: {
+            /** @enum {string} */
+            type: "started" | "progress" | "completed" | "failed";
+            /** @enum {string} */
+            queue: "backup" | "restore" | "verify" | "prune" | "notify";
+            /** @description `backup.database`, `restore.restore`, … */
+            name: string;
+            jobId: string | null;
+            /** Format: uuid */
+            executionId: string;
+            /** Format: date-time */
+            at: string;
+            attempt?: number;
+            progress?: {
+                stage: string;
+                percent: number;
+                bytes?: number;
+                totalBytes?: number;
+            };
+            backupId?: string | null;
+            /** @description The (redacted) reason of a failure */
+            error?: string;
         };
     };
     responses: never;
@@ -2163,7 +2301,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description BACKUP_NOT_COMPLETED, ENCRYPTION_KEY_MISSING, RESTORE_TOKEN_INVALID */
+            /** @description BACKUP_NOT_COMPLETED, ENCRYPTION_KEY_MISSING, RESTORE_TOKEN_INVALID, BACKUP_VERIFICATION_FAILED */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2172,7 +2310,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BACKUP_NOT_COMPLETED" | "ENCRYPTION_KEY_MISSING" | "RESTORE_TOKEN_INVALID";
+                            code: "BACKUP_NOT_COMPLETED" | "ENCRYPTION_KEY_MISSING" | "RESTORE_TOKEN_INVALID" | "BACKUP_VERIFICATION_FAILED";
                             /** @description Safe to show; match on `code`, never on the message. */
                             message: string;
                             /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
@@ -3070,7 +3208,7 @@ export interface operations {
         parameters: {
             query?: {
                 kind?: "backup" | "restore" | "verify" | "prune" | "notify";
-                status?: "queued" | "running" | "retrying" | "completed" | "failed";
+                status?: "queued" | "waiting" | "running" | "retrying" | "completed" | "failed";
                 scheduleId?: string | number;
                 page?: number;
                 pageSize?: number;
@@ -4766,6 +4904,466 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "PAYLOAD_TOO_LARGE";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description QUEUE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "QUEUE_UNAVAILABLE";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrowserSession"];
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SESSION_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SESSION_NOT_FOUND";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInDto"];
+            };
+        };
+        responses: {
+            /** @description Signed in */
+            201: {
+                headers: {
+                    /** @description `kanbu_backup_session=…; HttpOnly; SameSite=Strict; Path=<base path>; Max-Age=…` (+ `Secure` over HTTPS) */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrowserSession"];
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description CROSS_ORIGIN_REFUSED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CROSS_ORIGIN_REFUSED";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description QUEUE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "QUEUE_UNAVAILABLE";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    /** @description `kanbu_backup_session=…; HttpOnly; SameSite=Strict; Path=<base path>; Max-Age=…` (+ `Secure` over HTTPS) */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listAuditEntries: {
+        parameters: {
+            query?: {
+                method?: "POST" | "PUT" | "PATCH" | "DELETE";
+                path?: string;
+                actor?: string;
+                target?: string;
+                outcome?: "success" | "failure";
+                since?: string;
+                until?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntryPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    streamJobEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless event stream; each `data:` line is a JobEvent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["JobEvent"];
+                };
+            };
+            /** @description INVALID_EVENT_ID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_EVENT_ID";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
                             /** @description Safe to show; match on `code`, never on the message. */
                             message: string;
                             /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */

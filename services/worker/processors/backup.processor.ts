@@ -3,6 +3,7 @@ import type { Schedule } from '../../../shared/catalog/entities';
 import { scheduleSlot } from '../../../shared/domain/schedule-settings';
 import { errorMessage } from '../../../shared/errors';
 import { backupDeps } from '../../../shared/runtime/use-case-deps';
+import { closeInterruptedBackups } from '../../../shared/jobs/close-interrupted-backups';
 import { createBackup } from '../../../shared/jobs/create-backup';
 import { enqueuePrune } from '../../../shared/jobs/enqueue-prune';
 import type { BackupJobData } from '../../../shared/queue/job-payloads';
@@ -45,7 +46,10 @@ export function backupProcessor(runtime: Runtime): JobHandler<BackupJobData> {
     const type = job.data.trigger === 'schedule' && schedule ? schedule.type : job.data.type;
     const slot = schedule ? await slotOf(runtime, job, ctx, schedule) : null;
 
-    return runExclusive(runtime, job, ctx, backupLockResource(runtime.config, type), async (lockLost) => {
+    return runExclusive(runtime, job, ctx, backupLockResource(runtime.config, type), async (stop) => {
+      // Holding the lock, so a backup of this run still `running` has no live writer: an earlier attempt died.
+      const interrupted = await closeInterruptedBackups({ ...runtime, logger: ctx.logger }, ctx.execution.id);
+      if (interrupted.length) await runtime.executions.mergeDetails(ctx.execution.id, { interruptedBackups: interrupted });
       if (schedule && slot) {
         const done = await runtime.executions.findCompletedSlotRun(schedule.id, slot, ctx.execution.id);
         if (done)
@@ -63,7 +67,7 @@ export function backupProcessor(runtime: Runtime): JobHandler<BackupJobData> {
         executionId: ctx.execution.id,
         onProgress: ctx.progress,
         onReserved: (reserved) => runtime.executions.linkBackup(ctx.execution.id, reserved.id),
-        signal: lockLost,
+        signal: stop,
       });
       await enqueuePrune(runtime.enqueueDeps, ctx.logger, { type, scheduleId: schedule?.id ?? null });
       return {

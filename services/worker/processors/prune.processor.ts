@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import { pruneBackups } from '../../../shared/jobs/prune-backups';
+import { pruneAuditLog } from '../../../shared/jobs/prune-audit-log';
 import { pruneHistory } from '../../../shared/jobs/prune-history';
 import { importBackups } from '../../../shared/jobs/import-backups';
 import type { PruneQueueJobData, StorageImportJobData } from '../../../shared/queue/job-payloads';
@@ -44,7 +45,8 @@ export function pruneProcessor(runtime: Runtime): JobHandler<PruneQueueJobData> 
       staleWritesRemoved: result.staleWritesRemoved,
     });
     const historyRemoved = await pruneHistory(runtime, runtime.config.BACKUP_HISTORY_DAYS);
-    await runtime.executions.mergeDetails(ctx.execution.id, { historyRemoved });
-    return { ...result, historyRemoved };
+    const auditEntriesRemoved = await pruneAuditLog(runtime.audit, runtime.config.BACKUP_AUDIT_DAYS);
+    await runtime.executions.mergeDetails(ctx.execution.id, { historyRemoved, auditEntriesRemoved });
+    return { ...result, historyRemoved, auditEntriesRemoved };
   };
 }

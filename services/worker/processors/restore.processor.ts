@@ -40,8 +40,8 @@ export function restoreProcessor(runtime: Runtime): JobHandler<RestoreJobData> {
       replaceExisting: data.replaceExisting,
       keepPrevious: data.keepPrevious,
     };
-    return runExclusive(runtime, job, ctx, restoreLockResource(runtime.config, order), (lockLost) =>
-      runRestore(restoreDeps(runtime), order, { executionId: ctx.execution.id, logger: ctx.logger, onProgress: ctx.progress, signal: lockLost }),
+    return runExclusive(runtime, job, ctx, restoreLockResource(runtime.config, order), (stop) =>
+      runRestore(restoreDeps(runtime), order, { executionId: ctx.execution.id, logger: ctx.logger, onProgress: ctx.progress, signal: stop }),
     );
   };
 }

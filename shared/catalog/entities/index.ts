@@ -1,4 +1,5 @@
 import { Alert } from './alert.entity';
+import { AuditEntry } from './audit-entry.entity';
 import { Backup } from './backup.entity';
 import { BackupCopy } from './backup-copy.entity';
 import { Execution } from './execution.entity';
@@ -6,5 +7,5 @@ import { NotificationDelivery } from './notification-delivery.entity';
 import { NotificationSettings } from './notification-settings.entity';
 import { Schedule } from './schedule.entity';
 
-export { Alert, Backup, BackupCopy, Execution, NotificationDelivery, NotificationSettings, Schedule };
-export const CATALOG_ENTITIES = [Backup, BackupCopy, Execution, NotificationSettings, Schedule, NotificationDelivery, Alert];
+export { Alert, AuditEntry, Backup, BackupCopy, Execution, NotificationDelivery, NotificationSettings, Schedule };
+export const CATALOG_ENTITIES = [Backup, BackupCopy, Execution, NotificationSettings, Schedule, NotificationDelivery, Alert, AuditEntry];

@@ -78,6 +78,16 @@ export class BackupRepository {
     await this.repo.update({ id }, { status: 'failed', error: error.slice(0, 4000), durationMs, completedAt: new Date() });
   }
 
+  /** The newest backup of `type` whose files are usable. */
+  latestUsable(type: BackupType): Promise<Backup | null> {
+    return this.repo.findOne({ where: { type, status: In([...USABLE_BACKUP_STATUSES]) }, order: { createdAt: 'DESC' } });
+  }
+
+  /** Backups of an execution still marked `running`. */
+  runningOfExecution(executionId: string): Promise<Backup[]> {
+    return this.repo.find({ where: { executionId, status: 'running' }, order: { createdAt: 'ASC' } });
+  }
+
   findByFilename(filename: string): Promise<Backup | null> {
     return this.repo.findOneBy({ filename });
   }

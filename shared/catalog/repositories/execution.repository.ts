@@ -72,11 +72,12 @@ export class ExecutionRepository {
   }
 
   /**
-   * Back to `queued` without counting an attempt: the job was delayed (e.g. its
+   * `waiting` without counting an attempt: the job was delayed (e.g. its
    * resource is locked by another job) and will run later. `details` says why.
+   * Waiting is not work: it has no `startedAt`.
    */
   async markWaiting(id: string, attempts: number, details: Record<string, unknown>): Promise<void> {
-    await this.repo.update({ id }, { status: 'queued', attempts, startedAt: null });
+    await this.repo.update({ id }, { status: 'waiting', attempts, startedAt: null });
     await this.mergeDetails(id, details);
   }
 
@@ -112,6 +113,16 @@ export class ExecutionRepository {
   /** `final` false means BullMQ will try again: the row says `retrying` with the last reason. */
   async markFailed(id: string, error: string, final: boolean): Promise<void> {
     await this.finish(id, final ? 'failed' : 'retrying', error.slice(0, MAX_ERROR_LENGTH));
+  }
+
+  /**
+   * The attempt `attempt` of a run stopped with its worker (BullMQ found the job
+   * stalled and retries it): `retrying` with the reason — unless a new attempt
+   * has started meanwhile. Returns whether it changed the row.
+   */
+  async markInterrupted(id: string, attempt: number, error: string): Promise<boolean> {
+    const result = await this.repo.update({ id, status: 'running', attempts: attempt }, { status: 'retrying', error, finishedAt: new Date() });
+    return (result.affected ?? 0) > 0;
   }
 
   async list(query: ExecutionQuery): Promise<Page<Execution>> {

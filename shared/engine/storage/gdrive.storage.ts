@@ -75,13 +75,19 @@ export class GDriveStorage extends LocalStorage {
     return super.usage();
   }
 
-  override async removeStaleWrites(olderThan: Date): Promise<number> {
+  override async removeStaleWrites(olderThan: Date, name?: string): Promise<number> {
     await this.assertMounted(true);
-    return super.removeStaleWrites(olderThan);
+    return super.removeStaleWrites(olderThan, name);
+  }
+
+  override async freeBytes(): Promise<number | null> {
+    await this.assertMounted(false);
+    return super.freeBytes();
   }
 
   override async check(): Promise<void> {
     await this.assertMounted(true);
+    await super.check();
   }
 
   private async assertMounted(writable: boolean): Promise<void> {

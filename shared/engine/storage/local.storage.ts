@@ -6,10 +6,16 @@ import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { AppError, ErrorCode } from '../../errors';
 import { assertSafeName } from './safe-name';
+import { namedStorageError } from './storage-errors';
 import { ByteRange, CommitMetadata, StorageBackend, StorageUsage, StorageWriter, StoredObject } from './storage-backend';
 
 /** Prefix of in-progress writes; listing skips them and cleanup removes stale ones. */
 export const PARTIAL_PREFIX = '.partial-';
+
+/** Whether `entry` is the temporary file (or object) of a write of `name`: `.partial-<12 hex>-<name>`. */
+export function isPartialOf(entry: string, name: string): boolean {
+  return entry.startsWith(PARTIAL_PREFIX) && entry.endsWith(`-${name}`) && /^[0-9a-f]{12}-$/.test(entry.slice(PARTIAL_PREFIX.length, -name.length));
+}
 
 /** link() errors of filesystems without hard links (FUSE mounts such as rclone's). */
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
@@ -127,14 +133,14 @@ export class LocalStorage implements StorageBackend {
     }
   }
 
-  async removeStaleWrites(olderThan: Date): Promise<number> {
+  async removeStaleWrites(olderThan: Date, name?: string): Promise<number> {
     let removed = 0;
-    for (const entry of (await this.entries()).filter((e) => e.startsWith(PARTIAL_PREFIX))) {
+    for (const entry of (await this.entries()).filter((e) => (name ? isPartialOf(e, name) : e.startsWith(PARTIAL_PREFIX)))) {
       const path = join(this.root, entry);
       try {
         const s = await stat(path);
-        // mtime moves with every write, so a write still in progress is never "stale".
-        if (!s.isFile() || s.mtime >= olderThan) continue;
+        // mtime moves with every write, so a write still in progress is never "stale" — unless its writer is known dead.
+        if (!s.isFile() || (!name && s.mtime >= olderThan)) continue;
         await unlink(path);
         removed++;
       } catch (err) {
@@ -178,12 +184,32 @@ export class LocalStorage implements StorageBackend {
     };
   }
 
+  async freeBytes(): Promise<number | null> {
+    const fs = await statfs(this.root);
+    return fs.bavail * fs.bsize;
+  }
+
+  /** Writes, syncs and removes a probe file: permission bits alone do not tell (root, read-only mounts, full disks). */
   async check(): Promise<void> {
     await this.ensureRoot();
     try {
       await access(this.root, constants.W_OK);
-    } catch {
-      throw new AppError(ErrorCode.StorageUnavailable, `Backup directory ${this.root} is not writable`);
+    } catch (err) {
+      throw namedStorageError(this.name, this.root, err);
+    }
+    const probe = join(this.root, `${PARTIAL_PREFIX}probe-${randomBytes(6).toString('hex')}`);
+    try {
+      const handle = await open(probe, 'wx', 0o600);
+      try {
+        await handle.write(Buffer.alloc(1));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      throw namedStorageError(this.name, this.root, err);
+    } finally {
+      await unlink(probe).catch(() => undefined);
     }
   }
 

@@ -3,6 +3,7 @@ import { finished } from 'node:stream/promises';
 import { AppError, ErrorCode, errorMessage } from '../../errors';
 import { drained } from '../../util/drained';
 import type { CommitMetadata, StorageBackend, StorageWriter } from './storage-backend';
+import { namedStorageError } from './storage-errors';
 
 /**
  * What became of one target's copy: `committed`; `failed` on its own (its
@@ -31,6 +32,8 @@ export interface ReplicatedWriteOptions {
 
 interface Branch {
   target: string;
+  /** Where the target is, for messages. */
+  location?: string;
   primary: boolean;
   writer?: StorageWriter;
   /** Deletes the committed object (rollback). */
@@ -160,7 +163,8 @@ export class ReplicatedWriter implements StorageWriter {
   /** Takes a failed copy out of the tee and aborts it; fails the whole write if that copy was required. */
   private drop(branch: Branch, err: unknown): void {
     if (branch.state !== 'writing') return;
-    const error = err instanceof Error ? err : new Error(String(err));
+    const named = namedStorageError(branch.target, branch.location, err);
+    const error = named instanceof Error ? named : new Error(String(named));
     branch.state = 'failed';
     branch.error = error;
     branch.cleanup = branch.writer!.abort(error).catch(() => undefined);
@@ -195,7 +199,7 @@ export async function openReplicatedWriter(targets: readonly StorageBackend[], n
   const opened = await Promise.allSettled(targets.map((t) => t.createWriter(name)));
   const branches = targets.map((target, i): Omit<Branch, 'state' | 'cleanup'> => {
     const result = opened[i];
-    const base = { target: target.name, primary: i === 0, remove: () => target.delete(name) };
+    const base = { target: target.name, location: target.location, primary: i === 0, remove: () => target.delete(name) };
     if (result.status === 'fulfilled') return { ...base, writer: result.value };
     return { ...base, error: result.reason instanceof Error ? result.reason : new Error(String(result.reason)) };
   });

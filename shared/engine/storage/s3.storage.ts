@@ -12,7 +12,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { AppError, ErrorCode } from '../../errors';
-import { PARTIAL_PREFIX } from './local.storage';
+import { isPartialOf, PARTIAL_PREFIX } from './local.storage';
 import { COPY_PART_BYTES, copyWithAttributes, CopyTuning, MAX_SINGLE_COPY_BYTES } from './s3-copy';
 import { createS3Client, normalizePrefix, S3Settings } from './s3-client';
 import { isNotFound, s3Failure } from './s3-errors';
@@ -131,6 +131,11 @@ export class S3Storage implements StorageBackend {
     return { usedBytes: objects.reduce((sum, o) => sum + o.sizeBytes, 0), objectCount: objects.length };
   }
 
+  /** A bucket has no "free space" to ask about. */
+  async freeBytes(): Promise<number | null> {
+    return null;
+  }
+
   async check(): Promise<void> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
@@ -140,12 +145,13 @@ export class S3Storage implements StorageBackend {
     }
   }
 
-  /** Aborts multipart uploads and deletes temporary objects of ours that were started before `olderThan`. */
-  async removeStaleWrites(olderThan: Date): Promise<number> {
+  /** Aborts multipart uploads and deletes temporary objects of ours that were started before `olderThan` (or, with `name`, are of that object). */
+  async removeStaleWrites(olderThan: Date, name?: string): Promise<number> {
     let removed = 0;
-    for (const upload of await this.listUploads()) {
+    const ofName = (key: string) => !name || isPartialOf(key.slice(this.prefix.length), name) || key === this.key(name);
+    for (const upload of (await this.listUploads()).filter((u) => ofName(u.key))) {
       // Started long ago is not stale: a large backup may still be uploading. Its last part says.
-      if (upload.initiated >= olderThan || (await this.lastActivity(upload)) >= olderThan) continue;
+      if (!name && (upload.initiated >= olderThan || (await this.lastActivity(upload)) >= olderThan)) continue;
       await this.client
         .send(new AbortMultipartUploadCommand({ Bucket: this.settings.bucket, Key: upload.key, UploadId: upload.uploadId }))
         .then(() => removed++)
@@ -154,7 +160,7 @@ export class S3Storage implements StorageBackend {
         });
     }
     for (const temp of await this.listKeys(`${this.prefix}${PARTIAL_PREFIX}`)) {
-      if (temp.modifiedAt >= olderThan) continue;
+      if (name ? !isPartialOf(temp.key.slice(this.prefix.length), name) : temp.modifiedAt >= olderThan) continue;
       await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: temp.key })).catch((err) => {
         throw s3Failure(err, 'delete of a stale temporary object', this.location);
       });

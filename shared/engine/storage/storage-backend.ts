@@ -65,13 +65,17 @@ export interface StorageBackend {
    */
   duplicate(from: string, to: string): Promise<void>;
   usage(): Promise<StorageUsage>;
-  /** Throws a clear error when the target is unreachable or not writable. */
+  /** Bytes free for new objects, where the backend can tell (a filesystem: statfs); null where it cannot (object storage). */
+  freeBytes(): Promise<number | null>;
+  /** Throws a clear error, naming the target and where it is, when the target is unreachable or not writable. */
   check(): Promise<void>;
   /** Where an operator finds the object, e.g. an absolute path; used in messages and the demo. */
   describe(name: string): string;
   /**
    * Removes what interrupted writes left behind before `olderThan` (temporary
-   * files, unfinished multipart uploads); returns how many were removed.
+   * files, unfinished multipart uploads); returns how many were removed. With
+   * `name`, only the traces of writes of that object, whatever their age: for a
+   * write whose writer is known to be dead.
    */
-  removeStaleWrites(olderThan: Date): Promise<number>;
+  removeStaleWrites(olderThan: Date, name?: string): Promise<number>;
 }

@@ -8,6 +8,8 @@ export interface PendingRestore {
   targetPath?: string;
   replaceExisting?: boolean;
   keepPrevious: boolean;
+  /** Asked with `"force": true`: may restore a backup whose last verification failed. */
+  force?: boolean;
 }
 
 /**
