@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadConfigOrExit } from '../../shared/config';
 import { configureLogging, createLogger } from '../../shared/logging';
 import type { QueueName } from '../../shared/queue/queue-names';
+import { recoverIfFree, startRecoveryLoop } from '../../shared/jobs/restore/recover-database';
 import { createRuntime } from '../../shared/runtime/runtime';
 import { reconcileAlertSchedule } from './alert-schedule';
 import { createOutcomeListeners } from './notification-listener';
@@ -17,6 +18,11 @@ async function main(): Promise<void> {
   const logger = createLogger('Worker');
   const queues = selectQueues(config.WORKER_QUEUES, Object.keys(PROCESSORS) as QueueName[]);
   const runtime = await createRuntime(config, 'worker');
+  // Before taking jobs: a restore swap a dead run left unfinished is settled (unless its database is locked).
+  const recoveryLogger = createLogger('Restore');
+  const recovered = await recoverIfFree(runtime, recoveryLogger);
+  if (recovered === 'busy') logger.info('An unfinished restore swap is waiting for its database lock; checking again periodically');
+  const recovery = startRecoveryLoop(runtime, recoveryLogger, config.BACKUP_RECOVERY_INTERVAL_SECONDS * 1000);
   const workers = startWorkers(runtime, queues, createOutcomeListeners(runtime));
   const scheduler = startSchedulerLoop(runtime);
   if (queues.includes('notify')) {
@@ -40,6 +46,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info(`${signal}: finishing active jobs, then exiting`);
     scheduler.stop();
+    recovery.stop();
     await Promise.all(workers.map((w) => w.close()));
     await runtime.close();
     process.exit(0);

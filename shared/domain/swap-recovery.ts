@@ -65,8 +65,10 @@ export function touchedLive(step: SwapStep): boolean {
 
 /** The restored database: by OID, or — created but not recorded yet — by name and this run's own mark. */
 function findRestored(journal: JournalFacts, databases: ServerDatabase[]): ServerDatabase | undefined {
-  if (journal.restoredOid) return databases.find((d) => d.oid === journal.restoredOid);
-  return databases.find((d) => d.name === journal.restoredName && d.markedBy === journal.executionId);
+  return (
+    (journal.restoredOid ? databases.find((d) => d.oid === journal.restoredOid) : undefined) ??
+    databases.find((d) => d.name === journal.restoredName && d.markedBy === journal.executionId)
+  );
 }
 
 function freeName(base: string, databases: ServerDatabase[]): string {
@@ -74,18 +76,20 @@ function freeName(base: string, databases: ServerDatabase[]): string {
 }
 
 /**
- * Decides how to settle a restore that did not finish.
+ * Decides where the databases of a restore go.
+ * `swap`: the run is ready to swap — forward, if the restored database passed its checks.
  * `interrupted`: a run that died — roll forward when the journal shows the
  * restored database passed its checks and the live database was already being
  * taken out of service (the pre-restore backup is done by then), otherwise roll back.
  * `failed`: the run itself failed — roll back, unless the swap had already committed.
  */
-export function planRecovery(journal: JournalFacts, databases: ServerDatabase[], mode: 'interrupted' | 'failed'): RecoveryPlan {
+export function planRecovery(journal: JournalFacts, databases: ServerDatabase[], mode: 'swap' | 'interrupted' | 'failed'): RecoveryPlan {
   const old = journal.liveOid ? databases.find((d) => d.oid === journal.liveOid) : undefined;
   const restored = findRestored(journal, databases);
   const occupant = databases.find((d) => d.name === journal.liveName);
   const alreadySwapped = !!restored && restored.name === journal.liveName;
-  const forward = !!restored && (alreadySwapped || (mode === 'interrupted' && journal.checksPassed && touchedLive(journal.step)));
+  const ready = journal.checksPassed && (mode === 'swap' || (mode === 'interrupted' && touchedLive(journal.step)));
+  const forward = !!restored && (alreadySwapped || ready);
 
   const close: string[] = [];
   const transaction: SwapStatement[] = [];

@@ -5,6 +5,7 @@ import { errorMessage } from '../../../shared/errors';
 import { backupDeps } from '../../../shared/jobs/backup-deps';
 import { createBackup } from '../../../shared/jobs/create-backup';
 import { enqueuePrune } from '../../../shared/jobs/enqueue-prune';
+import { recoverBeforeRun } from '../../../shared/jobs/restore/recover-database';
 import type { BackupJobData } from '../../../shared/queue/job-payloads';
 import { backupLockResource } from '../../../shared/queue/locks';
 import type { Runtime } from '../../../shared/runtime/runtime';
@@ -46,6 +47,7 @@ export function backupProcessor(runtime: Runtime): JobHandler<BackupJobData> {
     const slot = schedule ? await slotOf(runtime, job, ctx, schedule) : null;
 
     return runExclusive(runtime, job, ctx, backupLockResource(runtime.config, type), async (lockLost) => {
+      if (type === 'database') await recoverBeforeRun(runtime, ctx.logger);
       if (schedule && slot) {
         const done = await runtime.executions.findCompletedSlotRun(schedule.id, slot, ctx.execution.id);
         if (done)

@@ -6,9 +6,9 @@ import type { Logger } from '../../logging';
 import type { ProgressReporter } from '../../queue/job-progress';
 import { backupLockResource, sourceLockResource } from '../../queue/locks';
 import type { Runtime } from '../../runtime/runtime';
-import { createPostgresExecutor } from '../../engine/postgres/postgres-executor-factory';
 import { backupDeps } from '../backup-deps';
 import { createBackup } from '../create-backup';
+import { swapRecoveryDeps } from './recover-database';
 import { restoreDatabase } from './restore-database';
 import type { RestoreInput } from './restore-input';
 import { restoreSourceTree } from './restore-source-tree';
@@ -63,8 +63,8 @@ async function keepFromRetention(runtime: Runtime, backupId: string): Promise<vo
 
 /**
  * Runs a restore in this process (the caller holds the lock): a source backup
- * into its directory, a database backup through pre-restore backup, temporary
- * database and swap. Returns the facts worth reporting.
+ * into its directory, a database backup through temporary database, checks,
+ * pre-restore backup and swap. Returns the facts worth reporting.
  */
 export async function runRestore(runtime: Runtime, order: RestoreOrder, run: RestoreRun): Promise<Record<string, unknown>> {
   const record = (facts: Record<string, unknown>) => runtime.executions.mergeDetails(run.executionId, facts);
@@ -87,12 +87,13 @@ export async function runRestore(runtime: Runtime, order: RestoreOrder, run: Res
     return { ...result };
   }
 
-  const executor = await createPostgresExecutor(runtime.config);
-  await record({ targetDatabase: order.targetDatabase ?? executor.database, keepPrevious: order.keepPrevious });
+  const swap = await swapRecoveryDeps(runtime, run.logger);
+  if (!swap) throw new AppError(ErrorCode.InvalidConfig, 'DATABASE_URL cannot be read; there is no database to restore into');
+  await record({ targetDatabase: order.targetDatabase ?? swap.executor.database, keepPrevious: order.keepPrevious });
   const result = await restoreDatabase(
     {
       keys: runtime.keys,
-      executor,
+      swap,
       logger: run.logger,
       record,
       preRestoreBackup: (onFraction) =>
