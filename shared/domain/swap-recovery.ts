@@ -35,10 +35,7 @@ export interface ServerDatabase {
 }
 
 /** One statement of the transaction that puts the databases in their final place. */
-export type SwapStatement =
-  | { kind: 'rename'; from: string; to: string }
-  | { kind: 'allow'; name: string; allow: boolean }
-  | { kind: 'unmark'; name: string };
+export type SwapStatement = { kind: 'rename'; from: string; to: string } | { kind: 'allow'; name: string; allow: boolean } | { kind: 'unmark'; name: string };
 
 export interface RecoveryPlan {
   outcome: 'rolled_forward' | 'rolled_back' | 'stuck';
@@ -126,7 +123,9 @@ export function planRecovery(journal: JournalFacts, databases: ServerDatabase[],
     rename(restored, journal.liveName);
     if (!restored.allowConnections || !alreadySwapped) transaction.push({ kind: 'allow', name: journal.liveName, allow: true });
     if (restored.marked) transaction.push({ kind: 'unmark', name: journal.liveName });
-    const how = alreadySwapped ? 'the swap had committed' : `the restored database had passed its checks; the swap that stopped at "${journal.step}" was completed`;
+    const how = alreadySwapped
+      ? 'the swap had committed'
+      : `the restored database had passed its checks; the swap that stopped at "${journal.step}" was completed`;
     return plan('rolled_forward', 'restored', previousDatabase, `rolled forward: ${how}`);
   }
 

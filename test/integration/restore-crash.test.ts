@@ -17,6 +17,7 @@ async function databasesLike(prefix: string): Promise<{ name: string; allow: boo
 }
 
 describe('a restore whose worker is killed mid-load', function () {
+  // The recovery that settles it is covered step by step in test/faults/swap-crash.test.ts.
   this.timeout(240_000);
   let stack: TestStack;
   let source: { name: string; url: string };
@@ -42,7 +43,7 @@ describe('a restore whose worker is killed mid-load', function () {
     for (const db of await databasesLike(`${source.name}_`)) trackDatabase(db.name);
   });
 
-  it('leaves the live database intact and usable, and the next run cleans up', async () => {
+  it('leaves the live database intact and usable; a new worker rolls the restore back by its journal', async () => {
     worker = startProcess('services/worker/main.js', stack.env);
     const backup = await takeBackup(stack);
     const before = await tableChecksum(source.url, 'tasks');
@@ -68,13 +69,25 @@ describe('a restore whose worker is killed mid-load', function () {
     assert.deepEqual(live, { name: source.name, allow: true }, 'the live database still accepts connections');
     assert.equal(await tableChecksum(source.url, 'tasks'), before, 'and its data is unchanged');
 
-    // A new worker notices the abandoned job and closes its execution.
+    // A new worker settles the unfinished restore by its journal: rolled back (the load never passed its checks).
     worker = startProcess('services/worker/main.js', stack.env);
+    const journal = await waitFor(
+      async () => {
+        const entry = await stack.runtime.journal.findByExecution(executionId);
+        return entry?.outcome ? entry : undefined;
+      },
+      `the recovery to settle restore ${executionId}\n${worker.output()}`,
+      60_000,
+    );
+    assert.equal(journal.outcome, 'rolled_back');
     const abandoned = await waitForExecution(stack, executionId, 60_000);
     assert.equal(abandoned.status, 'failed');
-    assert.match(abandoned.error ?? '', /worker stopped during this job/);
+    assert.match(abandoned.error ?? '', /worker stopped during this job|interrupted and rolled back/);
+    assert.equal((abandoned.details as Record<string, unknown>).previousDatabase, null);
+    assert.deepEqual(await databasesLike(`${source.name}_restore_`), [], 'the recovery dropped the half-loaded database');
+    assert.deepEqual(await databasesLike(source.name), [{ name: source.name, allow: true }]);
 
-    // The next restore drops the half-restored database and succeeds.
+    // The next restore succeeds.
     await withPg(source.url, (c) => c.query(`UPDATE tasks SET done = NOT done WHERE id < 10`));
     const next = await waitForExecution(stack, await requestRestore(stack, backup.id, { keepPrevious: false }), 120_000);
     assert.equal(next.status, 'completed', `${next.error}\n${worker.output()}`);

@@ -48,7 +48,10 @@ describe('the swap premise: database renames, connection settings and comments r
   }
 
   async function sessionGone(appName: string): Promise<true | undefined> {
-    const n = await withPg(PG_ADMIN_URL, async (c) => (await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`, [appName])).rows[0].n);
+    const n = await withPg(
+      PG_ADMIN_URL,
+      async (c) => (await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`, [appName])).rows[0].n,
+    );
     return n === 0 ? true : undefined;
   }
 

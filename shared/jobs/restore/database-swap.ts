@@ -3,7 +3,6 @@ import type { Logger } from '../../logging';
 import { MAINTENANCE_DATABASE, PostgresExecutor } from '../../engine/postgres/postgres-executor';
 import type { PsqlSession } from '../../engine/postgres/psql-session';
 import { quoteIdent, quoteLiteral } from '../../engine/postgres/sql-quote';
-import { crashPoint } from './crash-point';
 import { parseTempDatabaseComment } from './restore-names';
 
 /** How the server sessions of one restore (or its recovery) are recognisable: a recovery terminates those of a dead run. */
@@ -84,37 +83,38 @@ function sqlOf(statement: SwapStatement): string {
  * recovery uses: close the databases to be renamed (committed) and end their
  * sessions; then ONE transaction of renames, connection settings and marks;
  * then the drops. A crash before COMMIT is rolled back by the server; `onStep`
- * journals each step before it runs.
+ * journals each step before it runs; `crash` is the fault-test hook of a run.
  */
 export async function applyPlan(
   session: PsqlSession,
   plan: RecoveryPlan,
   onStep: (step: SwapStep) => Promise<void>,
   logger?: Logger,
+  crash: (point: string) => void = () => undefined,
 ): Promise<void> {
   if (plan.transaction.length > 0) {
     await onStep('closing');
-    crashPoint('closing');
+    crash('closing');
     for (const name of plan.close) await session.query(`ALTER DATABASE ${quoteIdent(name)} WITH ALLOW_CONNECTIONS false`);
     await onStep('terminating');
-    crashPoint('terminating');
+    crash('terminating');
     const renamed = plan.transaction.flatMap((s) => (s.kind === 'rename' ? [s.from] : []));
     for (const name of renamed) await terminateUntilGone(session, name, logger);
     await onStep('swapping');
-    crashPoint('swapping');
+    crash('swapping');
     await session.query('BEGIN');
     for (const [i, statement] of plan.transaction.entries()) {
       await session.query(sqlOf(statement));
-      crashPoint(`statement-${i + 1}`);
+      crash(`statement-${i + 1}`);
     }
-    crashPoint('committing');
+    crash('committing');
     await session.query('COMMIT');
-    crashPoint('committed');
+    crash('committed');
     await onStep('swapped');
   }
   if (plan.drop.length > 0) {
     await onStep('dropping_previous');
-    crashPoint('dropping');
+    crash('dropping');
     for (const name of plan.drop) {
       await session.query(`ALTER DATABASE ${quoteIdent(name)} WITH ALLOW_CONNECTIONS false`);
       await terminateUntilGone(session, name, logger);

@@ -133,18 +133,17 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
     progress('swapping');
     await deps.record({ swap: { live: target, incoming, previous: journal.previousName } });
     const previousDatabase = await swapIntoPlace(deps, await deps.swap.journal.findByExecution(request.executionId));
+    crashPoint('swapped');
     await deps.swap.journal.finish(journal.id, 'completed');
     await deps.record({ database: target, previousDatabase });
     progress('completed', 1);
     deps.logger.info(`Restored ${request.from.label} into ${target}${previousDatabase ? `; the replaced database is kept as ${previousDatabase}` : ''}`);
     return { database: target, previousDatabase, preRestoreBackupId, stats };
   } catch (err) {
-    const settled = await settleRestore(deps.swap, (await deps.swap.journal.findByExecution(request.executionId)) ?? journal, 'failed').catch(
-      (settleErr) => {
-        deps.logger.error(`Could not undo the restore's own work (the recovery will): ${errorMessage(settleErr)}`);
-        return null;
-      },
-    );
+    const settled = await settleRestore(deps.swap, (await deps.swap.journal.findByExecution(request.executionId)) ?? journal, 'failed').catch((settleErr) => {
+      deps.logger.error(`Could not undo the restore's own work (the recovery will): ${errorMessage(settleErr)}`);
+      return null;
+    });
     if (settled?.outcome === 'rolled_forward') {
       deps.logger.warn(`The restore failed after its swap had committed, which stands: ${errorMessage(err)}`);
       await deps.record({ database: target, previousDatabase: settled.previousDatabase, recovery: settled.summary });
@@ -161,7 +160,7 @@ async function swapIntoPlace(deps: RestoreDatabaseDeps, journal: RestoreJournalE
   try {
     const plan = planRecovery(journal, await serverDatabases(session), 'swap');
     if (plan.outcome !== 'rolled_forward') throw new AppError(ErrorCode.RestoreFailed, `Cannot swap the restored database into place: ${plan.summary}`);
-    await applyPlan(session, plan, (step) => deps.swap.journal.step(journal.id, step), deps.logger);
+    await applyPlan(session, plan, (step) => deps.swap.journal.step(journal.id, step), deps.logger, crashPoint);
     return plan.previousDatabase;
   } catch (err) {
     throw new AppError(ErrorCode.RestoreFailed, `The swap did not complete: ${errorMessage(err)}`, { cause: err });

@@ -21,7 +21,13 @@ export interface SwapRecoveryDeps {
  * the databases by OID, decides by the journal (`planRecovery`) and puts them in
  * place. The caller holds the database lock.
  */
-export async function settleRestore(deps: SwapRecoveryDeps, entry: RestoreJournalEntry, mode: 'interrupted' | 'failed'): Promise<RecoveryPlan> {
+export async function settleRestore(
+  deps: SwapRecoveryDeps,
+  entry: RestoreJournalEntry,
+  mode: 'interrupted' | 'failed',
+  /** Runs after the databases are in place and before the journal entry is closed: a crash in between is settled again. */
+  beforeClosing: (plan: RecoveryPlan) => Promise<void> = async () => undefined,
+): Promise<RecoveryPlan> {
   const session = await openSwapSession(deps.executor, { executionId: entry.executionId, lockTimeoutMs: deps.lockTimeoutMs });
   try {
     const terminated = await terminateRunSessions(session, entry.executionId);
@@ -35,6 +41,7 @@ export async function settleRestore(deps: SwapRecoveryDeps, entry: RestoreJourna
     // Journal the steps only when going forward: a rollback that is interrupted is simply decided again.
     const onStep = plan.outcome === 'rolled_forward' ? (step: RestoreJournalEntry['step']) => deps.journal.step(entry.id, step) : async () => undefined;
     await applyPlan(session, plan, onStep, deps.logger);
+    await beforeClosing(plan);
     await deps.journal.finish(entry.id, mode === 'failed' && plan.outcome === 'rolled_back' ? 'failed' : plan.outcome);
     return plan;
   } finally {
@@ -44,15 +51,16 @@ export async function settleRestore(deps: SwapRecoveryDeps, entry: RestoreJourna
 
 async function recordOnExecution(deps: SwapRecoveryDeps, entry: RestoreJournalEntry, plan: RecoveryPlan): Promise<void> {
   const facts = { recovery: plan.summary, database: entry.liveName, previousDatabase: plan.previousDatabase };
+  // Details first: whoever sees the final status also sees what it means.
   if (plan.outcome === 'rolled_forward') {
-    await deps.executions.markCompleted(entry.executionId);
     await deps.executions.mergeDetails(entry.executionId, { ...facts, recovered: true });
+    await deps.executions.markCompleted(entry.executionId);
     return;
   }
+  await deps.executions.mergeDetails(entry.executionId, facts);
   const execution = await deps.executions.findById(entry.executionId);
   const live = plan.live === 'old' ? `${entry.liveName} holds its content from before the restore` : `${entry.liveName} could not be put back`;
   if (execution?.status !== 'failed') await deps.executions.markFailed(entry.executionId, `The restore was interrupted and ${plan.summary}; ${live}`, true);
-  await deps.executions.mergeDetails(entry.executionId, facts);
 }
 
 /**
@@ -64,8 +72,7 @@ export async function recoverSwaps(deps: SwapRecoveryDeps): Promise<RecoveryPlan
   const plans: RecoveryPlan[] = [];
   for (const entry of await deps.journal.unfinished(deps.resource)) {
     try {
-      const plan = await settleRestore(deps, entry, 'interrupted');
-      await recordOnExecution(deps, entry, plan);
+      const plan = await settleRestore(deps, entry, 'interrupted', (settled) => recordOnExecution(deps, entry, settled));
       deps.logger.warn(`Recovered the interrupted restore ${entry.executionId} of ${entry.liveName}: ${plan.summary}`);
       plans.push(plan);
     } catch (err) {
