@@ -186,6 +186,31 @@ describe('fault: a worker killed at every step of the restore swap', function ()
     });
   }
 
+  it('a rename blocked longer than BACKUP_SWAP_LOCK_TIMEOUT_SECONDS: the run gives up and puts the live database back itself', async () => {
+    const before = await changeLive('timeout');
+    if (next) await next.stop('SIGKILL');
+    next = undefined;
+    const blocker = new Client({ connectionString: PG_ADMIN_URL });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(`COMMENT ON DATABASE "${source.name}" IS 'held by another session'`);
+      const w = worker({ BACKUP_SWAP_LOCK_TIMEOUT_SECONDS: '1' });
+      const executionId = await requestRestore(stack, backupId, {});
+      const { execution, journal } = await settled(executionId);
+      assert.equal(execution.status, 'failed', w.output());
+      assert.match(execution.error ?? '', /lock timeout/);
+      assert.equal(journal.outcome, 'failed');
+      assert.ok(await acceptsConnections(source.url), 'the live database accepts connections again');
+      assert.equal(await digest(source.url), before);
+      assert.deepEqual(await databasesOf(`${source.name}_`), [...kept.keys()].sort(), 'the restored database was dropped, nothing else');
+      table.push(`| rename blocked past lock_timeout (no crash) | accepts connections | pre-restore | failed, journal failed, previousDatabase null |`);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end().catch(() => undefined);
+    }
+  });
+
   it('kill -9 while the rename waits for a lock another session holds on the live database, which it releases afterwards', async () => {
     const before = await changeLive('blocked');
     const blocker = new Client({ connectionString: PG_ADMIN_URL });

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { SwapOutcome, SwapStep } from '../../domain/swap-recovery';
 
 /**
@@ -7,6 +7,7 @@ import type { SwapOutcome, SwapStep } from '../../domain/swap-recovery';
  * Written before each step, so a recovery after a crash knows where it stopped.
  */
 @Entity('restore_journal')
+@Index('idx_restore_journal_open', ['resource'], { where: '"outcome" IS NULL' })
 export class RestoreJournalEntry {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -91,15 +91,15 @@ export class DatabaseAdmin {
   }
 
   /**
-   * Drops temporary databases left by killed runs for `target`. The caller holds
-   * the lock of `target`, so no other run can be using them.
+   * Drops throw-away databases of restore tests (verification) left by killed
+   * runs for `target`. Never a restore's: those are settled through the restore
+   * journal, which knows by OID which run created which database.
    */
-  async dropAbandoned(purpose: TempDatabaseMark['purpose'], target: string, olderThan?: Date): Promise<string[]> {
+  async dropAbandoned(purpose: 'verify', target: string, olderThan?: Date): Promise<string[]> {
     const dropped: string[] = [];
     for (const db of await this.list()) {
       const mark = parseTempDatabaseComment(db.comment);
       if (!mark || mark.purpose !== purpose || mark.target !== target) continue;
-      // A run killed right after its swap leaves the restored database, still marked, under the target's own name.
       if (db.name === target) continue;
       if (olderThan && new Date(mark.createdAt) > olderThan) continue;
       try {
