@@ -27,16 +27,6 @@ export class RestoreJournalRepository {
     return this.repo.find({ where: { resource, outcome: IsNull() }, order: { createdAt: 'ASC' } });
   }
 
-  /** Every OID a restore recorded as the database it replaced and kept (never a leftover). */
-  async keptOids(resource: string): Promise<string[]> {
-    const rows: { oid: string }[] = await this.repo.query(
-      `SELECT j."live_oid" AS oid FROM "restore_journal" j JOIN "execution" e ON e."id" = j."execution_id"
-        WHERE j."resource" = $1 AND j."live_oid" IS NOT NULL AND e."details"->>'previousDatabase' IS NOT NULL`,
-      [resource],
-    );
-    return rows.map((r) => String(r.oid));
-  }
-
   async setRestoredOid(id: string, restoredOid: string): Promise<void> {
     await this.repo.update({ id }, { restoredOid });
   }

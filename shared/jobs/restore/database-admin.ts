@@ -50,10 +50,6 @@ export class DatabaseAdmin {
     await this.run(`COMMENT ON DATABASE ${quoteIdent(name)} IS ${quoteLiteral(tempDatabaseComment(mark))}`);
   }
 
-  async unmark(name: string): Promise<void> {
-    await this.run(`COMMENT ON DATABASE ${quoteIdent(name)} IS NULL`);
-  }
-
   async terminateConnections(name: string): Promise<number> {
     const rows = await this.run(
       `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = ${quoteLiteral(name)} AND pid <> pg_backend_pid()`,
@@ -65,14 +61,6 @@ export class DatabaseAdmin {
     await this.run(`ALTER DATABASE ${quoteIdent(name)} WITH ALLOW_CONNECTIONS false`).catch(() => undefined);
     await this.terminateConnections(name);
     await this.run(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
-  }
-
-  async setAllowConnections(name: string, allow: boolean): Promise<void> {
-    await this.run(`ALTER DATABASE ${quoteIdent(name)} WITH ALLOW_CONNECTIONS ${allow}`);
-  }
-
-  async rename(from: string, to: string): Promise<void> {
-    await this.run(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`);
   }
 
   /** Exact row counts of every user table of `database`. */
