@@ -10,8 +10,8 @@ import { evaluateAlerts } from '../shared/monitoring/evaluate-alerts';
 import { collectMetrics, renderMetrics } from '../shared/monitoring/metrics';
 import { enqueue } from '../shared/queue/enqueue';
 import { createRuntime } from '../shared/runtime/runtime';
-import { dropCreatedDatabases } from '../test/helpers/services';
-import { clearQueuePrefix, testEnv } from '../test/helpers/stack';
+import { dropCreatedDatabases } from './lib/services';
+import { clearQueuePrefix, testEnv } from './lib/stack';
 
 /**
  * How much the monitoring side costs on a catalog with a realistic history:

@@ -7,9 +7,9 @@ import { decodeToEnd, storedObjectInput } from '../shared/engine/decode-pipeline
 import { createBackup } from '../shared/jobs/create-backup';
 import { rotateKeys } from '../shared/jobs/rotate-keys';
 import { createLogger } from '../shared/logging';
-import { startS3Server } from '../test/helpers/s3-server';
-import { dropCreatedDatabases } from '../test/helpers/services';
-import { startStack, TestStack } from '../test/helpers/stack';
+import { startS3Server } from './lib/s3-server';
+import { dropCreatedDatabases } from './lib/services';
+import { startStack, TestStack } from './lib/stack';
 
 /**
  * `npm run bench:rotation [MiB]`: wall time of `rotate-keys` on one backup with a

@@ -11,7 +11,7 @@ import { LocalStorage } from '../shared/engine/storage/local.storage';
 import { openReplicatedWriter, ReplicatedWriter } from '../shared/engine/storage/replicated-writer';
 import { S3Storage } from '../shared/engine/storage/s3.storage';
 import type { StorageBackend, StorageWriter } from '../shared/engine/storage/storage-backend';
-import { S3_ACCESS_KEY, S3_SECRET_KEY, startS3Server } from '../test/helpers/s3-server';
+import { S3_ACCESS_KEY, S3_SECRET_KEY, startS3Server } from './lib/s3-server';
 
 /**
  * `npm run bench:storage [MiB]`: throughput and peak memory of writing one backup

@@ -8,10 +8,28 @@ const base = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 const key = process.env.BACKUP_ADMIN_API_KEY ?? '';
 const auth = { authorization: `Bearer ${key}` };
 
-async function getJson(path: string): Promise<{ status: number; body: any }> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+/** The fields of GET /api/jobs/:id, /api/executions/:id and /api/backups/:id this demo reads. */
+interface JobBody {
+  state: string;
+  progress?: { stage?: string; percent?: number };
+  failedReason?: string;
+}
+interface ExecutionBody {
+  backupId: string;
+}
+interface BackupBody {
+  filename: string;
+  durationMs: number;
+  sizeBytes: number;
+  sourceBytes: number;
+  checksum: string;
+  isEncrypted: boolean;
+  encryptionKeyId: string | null;
+}
+
+async function getJson<T>(path: string): Promise<{ status: number; body: T | null }> {
   const res = await fetch(`${base}${path}`, { headers: auth });
-  return { status: res.status, body: await res.json().catch(() => null) };
+  return { status: res.status, body: (await res.json().catch(() => null)) as T | null };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -39,9 +57,9 @@ async function main(): Promise<void> {
   if (res.status !== 202) throw new Error(`POST /api/backups answered ${res.status}: ${JSON.stringify(accepted)}`);
   console.log(`[demo] POST /api/backups → 202, job ${accepted.jobId}`);
 
-  let job;
+  let job: JobBody | null = null;
   for (let i = 0; i < 600; i++) {
-    job = (await getJson(`/api/jobs/${accepted.jobId}`)).body;
+    job = (await getJson<JobBody>(`/api/jobs/${accepted.jobId}`)).body;
     if (job?.state === 'completed' || job?.state === 'failed') break;
     if (job?.progress?.stage) process.stdout.write(`\r[demo] ${job.state}: ${job.progress.stage} ${job.progress.percent}%   `);
     await sleep(250);
@@ -49,8 +67,9 @@ async function main(): Promise<void> {
   process.stdout.write('\n');
   if (job?.state !== 'completed') throw new Error(`the backup job ended as ${job?.state}: ${job?.failedReason ?? 'see .demo/worker.log'}`);
 
-  const execution = (await getJson(`/api/executions/${accepted.executionId}`)).body;
-  const backup = (await getJson(`/api/backups/${execution.backupId}`)).body;
+  const execution = (await getJson<ExecutionBody>(`/api/executions/${accepted.executionId}`)).body;
+  const backup = (await getJson<BackupBody>(`/api/backups/${execution?.backupId}`)).body;
+  if (!backup) throw new Error(`the backup of execution ${accepted.executionId} is not in the catalog`);
   const path = join(process.env.BACKUP_LOCAL_PATH ?? '', backup.filename);
   console.log(`
 Backup completed in ${backup.durationMs} ms

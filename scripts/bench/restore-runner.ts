@@ -3,7 +3,7 @@ import { loadPartialConfig } from '../../shared/config';
 import { PsqlSink } from '../../shared/engine/apply/psql.sink';
 import { KeyRing } from '../../shared/engine/crypto/key-ring';
 import { decodeBackup, fileInput } from '../../shared/engine/decode-pipeline';
-import { parsePostgresUrl } from '../../shared/engine/sources/postgres-connection';
+import { parsePostgresUrl } from '../../shared/config/postgres-url';
 
 /**
  * The benchmark's restore row: the project's decode path (decrypt, SHA-256

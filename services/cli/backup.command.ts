@@ -1,12 +1,12 @@
 import type { Backup } from '../../shared/catalog/entities';
 import { BACKUP_TYPES, BackupType } from '../../shared/domain/types';
-import { backupDeps } from '../../shared/jobs/backup-deps';
+import { backupDeps } from '../../shared/runtime/use-case-deps';
 import { createBackup } from '../../shared/jobs/create-backup';
 import { enqueuePrune } from '../../shared/jobs/enqueue-prune';
 import { recoverBeforeRun } from '../../shared/jobs/restore/recover-database';
 import { createLogger } from '../../shared/logging';
 import { enqueue } from '../../shared/queue/enqueue';
-import type { JobProgress } from '../../shared/queue/job-progress';
+import type { JobProgress } from '../../shared/domain/job-progress';
 import { backupLockResource } from '../../shared/queue/locks';
 import type { Runtime } from '../../shared/runtime/runtime';
 import { choice, CliCommand, onePositional, parseCommandArgs, UsageError } from './cli-command';

@@ -35,10 +35,7 @@ export function lockedError(resource: string, hint?: string): AppError {
   return new AppError(
     ErrorCode.ResourceLocked,
     `${resource} is locked: a backup or restore of it is running; try again when it is done${hint ? `, ${hint}` : ''}`,
-    {
-      status: 409,
-      retryable: true,
-    },
+    { retryable: true },
   );
 }
 

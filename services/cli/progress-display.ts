@@ -1,4 +1,4 @@
-import type { JobProgress } from '../../shared/queue/job-progress';
+import type { JobProgress } from '../../shared/domain/job-progress';
 import { formatBytes, formatDuration } from './format';
 
 const BAR_WIDTH = 24;

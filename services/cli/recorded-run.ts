@@ -2,7 +2,7 @@ import type { Execution } from '../../shared/catalog/entities';
 import { errorMessage } from '../../shared/errors';
 import { createLogger } from '../../shared/logging';
 import { announceOutcome, FinishedRun } from '../../shared/notify/announce-outcome';
-import type { ProgressReporter } from '../../shared/queue/job-progress';
+import type { ProgressReporter } from '../../shared/domain/job-progress';
 import type { NewExecution } from '../../shared/catalog/repositories';
 import type { Runtime } from '../../shared/runtime/runtime';
 import { interruptSignal } from './interrupt';

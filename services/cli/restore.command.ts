@@ -5,12 +5,13 @@ import { BACKUP_TYPES, BackupType } from '../../shared/domain/types';
 import { databaseRestoreWarnings, sourceRestoreWarnings } from '../../shared/domain/restore-warnings';
 import { AppError, ErrorCode } from '../../shared/errors';
 import { parseBackupFileName } from '../../shared/engine/backup-naming';
-import { parsePostgresUrl } from '../../shared/engine/sources/postgres-connection';
+import { parsePostgresUrl } from '../../shared/config/postgres-url';
 import { catalogRestoreInput, fileRestoreInput, loadRestorableBackup } from '../../shared/jobs/restore/restore-input';
 import { PLAIN_DATABASE_NAME, PLAIN_DATABASE_NAME_RULE } from '../../shared/jobs/restore/restore-names';
 import { checkSourceRestoreTarget, restoreLockResource, RestoreOrder, runRestore } from '../../shared/jobs/restore/run-restore';
 import { createLogger } from '../../shared/logging';
 import type { Runtime } from '../../shared/runtime/runtime';
+import { restoreDeps } from '../../shared/runtime/use-case-deps';
 import { choice, CliCommand, onePositional, parseCommandArgs, UsageError } from './cli-command';
 import { cliConfig, configureCliLogging, lockedError, readyLocks, withRuntime } from './cli-runtime';
 import { runRecorded } from './recorded-run';
@@ -80,7 +81,7 @@ async function restoreHere(runtime: Runtime, order: RestoreOrder, lockLost?: Abo
   const what = { kind: 'restore' as const, backupId: order.backupId ?? null, details: { from: order.from.label } };
   const { id, result } = await runRecorded(runtime, what, { backupId: order.backupId, type: order.type }, lockLost, async (execution, onProgress, stop) => ({
     id: execution.id,
-    result: await runRestore(runtime, order, { executionId: execution.id, logger: createLogger('CLI'), onProgress, signal: stop }),
+    result: await runRestore(restoreDeps(runtime), order, { executionId: execution.id, logger: createLogger('CLI'), onProgress, signal: stop }),
   }));
   process.stdout.write(
     `Restore ${id} completed\n${Object.entries(result)
@@ -122,7 +123,7 @@ export const restoreCommand: CliCommand = {
       checkOptions(runtime, order);
       const { target, warnings } = warningsFor(runtime, order);
       await confirm(order, target, warnings, options.yes);
-      const resource = restoreLockResource(runtime, order);
+      const resource = restoreLockResource(runtime.config, order);
       if (!resource) return restoreHere(runtime, order);
       return (await readyLocks(runtime)).runIfFree(
         resource,

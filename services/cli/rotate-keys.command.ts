@@ -41,7 +41,7 @@ export const rotateKeysCommand: CliCommand = {
     configureCliLogging(values.verbose === true);
     const config = cliConfig();
     let display: ProgressDisplay | null = null;
-    const busy = () => new AppError(ErrorCode.ResourceLocked, 'Another key rotation is running; try again when it is done', { status: 409, retryable: true });
+    const busy = () => new AppError(ErrorCode.ResourceLocked, 'Another key rotation is running; try again when it is done', { retryable: true });
     const outcomes = await withRuntime(config, async (runtime) => {
       const rotate = () =>
         rotateKeys(

@@ -1,42 +1,51 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Backup } from '../../shared/catalog/entities';
-import { USABLE_BACKUP_STATUSES } from '../../shared/domain/types';
-import { decodeToEnd, DecodeResult, fileInput, storedObjectInput } from '../../shared/engine/decode-pipeline';
+import { decodeToEnd, DecodeResult, fileInput } from '../../shared/engine/decode-pipeline';
 import { AppError, ErrorCode } from '../../shared/errors';
+import { verifyBackup } from '../../shared/jobs/verify-backup';
+import { createLogger } from '../../shared/logging';
+import { verifyDeps } from '../../shared/runtime/use-case-deps';
 import { CliCommand, onePositional, parseCommandArgs } from './cli-command';
 import { cliConfig, cliKeyRing, configureCliLogging, withRuntime } from './cli-runtime';
 import { formatBytes } from './format';
 import { ProgressDisplay } from './progress-display';
+import { runRecorded } from './recorded-run';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A catalog backup, exactly as the worker's verify job does it (verifyBackup): every
+ * copy read to the end against the catalog checksum, each copy's check and the
+ * backup's verdict recorded, under an execution of its own.
+ */
+async function verifyCatalogBackup(reference: string): Promise<string> {
+  return withRuntime(cliConfig(), async (runtime) => {
+    const backup: Backup | null = UUID.test(reference) ? await runtime.backups.findById(reference) : await runtime.backups.findByFilename(reference);
+    if (!backup) throw new AppError(ErrorCode.BackupNotFound, `No backup ${reference} in the catalog, and no such file`);
+    const what = { kind: 'verify' as const, backupId: backup.id, details: { mode: 'checksum' } };
+    const { id, result } = await runRecorded(runtime, what, { backupId: backup.id }, undefined, async (execution, onProgress) => {
+      const verdict = await verifyBackup(verifyDeps(runtime, createLogger('CLI')), {
+        backupId: backup.id,
+        executionId: execution.id,
+        mode: 'checksum',
+        onProgress,
+      });
+      await runtime.executions.mergeDetails(execution.id, { mode: 'checksum', ...verdict });
+      return { id: execution.id, result: verdict };
+    });
+    const checksum = result.status === 'verified' ? `sha256 ${backup.checksum} matches the catalog` : 'the catalog has no checksum to compare';
+    const copies = result.copies.map((c) => c.target).join(', ');
+    return `OK ${backup.filename}: ${result.copies.length === 1 ? 'its copy' : `all ${result.copies.length} copies`} (${copies}) decrypted, checked and decompressed, ${checksum}; recorded in the catalog (execution ${id})`;
+  });
+}
 
 function summary(name: string, result: DecodeResult): string {
   const encryption = result.encryption === 'none' ? 'not encrypted' : `${result.encryption === 'v2' ? 'format v2' : 'legacy format'}, key ${result.keyId}`;
   return `OK ${name}: ${encryption}, ${result.compression}, ${formatBytes(result.storedBytes)} stored, ${formatBytes(result.plainBytes)} restored, sha256 ${result.sha256}`;
 }
 
-/** A catalog backup: its stored object decoded to the end, the checksum compared with the catalog's. */
-async function verifyCatalogBackup(reference: string): Promise<string> {
-  return withRuntime(cliConfig(), async (runtime) => {
-    const backup: Backup | null = UUID.test(reference) ? await runtime.backups.findById(reference) : await runtime.backups.findByFilename(reference);
-    if (!backup) throw AppError.notFound(ErrorCode.BackupNotFound, `No backup ${reference} in the catalog, and no such file`);
-    if (!USABLE_BACKUP_STATUSES.includes(backup.status)) {
-      throw AppError.conflict(ErrorCode.BackupNotCompleted, `Backup ${backup.filename} is ${backup.status}; there is nothing to verify`);
-    }
-    const display = new ProgressDisplay('verify');
-    const result = await decodeToEnd(storedObjectInput(runtime.storage, backup.filename, backup.sizeBytes ?? undefined), {
-      keys: runtime.keys,
-      expectedSha256: backup.checksum,
-      encrypted: backup.encrypted,
-      onProgress: display.update,
-    }).finally(() => display.done());
-    const checksum = backup.checksum ? 'matches the catalog' : 'the catalog has no checksum to compare';
-    return `${summary(backup.filename, result)} (${checksum})`;
-  });
-}
-
-/** A file on disk, e.g. a downloaded copy: decoded to the end; with no catalog, there is no checksum to compare. */
+/** A file on disk, e.g. a downloaded copy: decoded to the end, read-only; with no catalog, there is no checksum to compare. */
 async function verifyFile(path: string): Promise<string> {
   const display = new ProgressDisplay('verify');
   const result = await decodeToEnd(await fileInput(path), {
@@ -44,13 +53,13 @@ async function verifyFile(path: string): Promise<string> {
     encrypted: path.endsWith('.enc') ? true : undefined,
     onProgress: display.update,
   }).finally(() => display.done());
-  return summary(basename(path), result);
+  return `${summary(basename(path), result)} (a file outside the catalog: decoded read-only, no checksum to compare, nothing recorded)`;
 }
 
 export const verifyCommand: CliCommand = {
   name: 'verify',
   usage: 'verify <backup id | file name in the catalog | path to a file>',
-  summary: 'Check a backup end to end: decrypt, checksum (against the catalog), decompress to the last byte',
+  summary: 'Check a backup end to end: decrypt, checksum, decompress to the last byte; every copy of a catalog backup, result recorded',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { verbose: { type: 'boolean', short: 'v' } });
     const target = onePositional(positionals, 'backup id or file');

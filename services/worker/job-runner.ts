@@ -3,7 +3,7 @@ import type { Execution } from '../../shared/catalog/entities';
 import type { ExecutionRepository } from '../../shared/catalog/repositories';
 import { errorMessage, isAppError } from '../../shared/errors';
 import type { Logger } from '../../shared/logging';
-import type { JobProgress } from '../../shared/queue/job-progress';
+import type { JobProgress } from '../../shared/domain/job-progress';
 import type { QueueName } from '../../shared/queue/queue-names';
 import type { Trigger } from '../../shared/domain/types';
 

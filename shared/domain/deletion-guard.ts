@@ -14,12 +14,12 @@ export interface DeletionCandidate {
  */
 export function assertDeletable(backup: DeletionCandidate, usableOfSameType: number): void {
   if (backup.isProtected) {
-    throw AppError.conflict(ErrorCode.BackupProtected, 'This backup is protected; remove the protection first');
+    throw new AppError(ErrorCode.BackupProtected, 'This backup is protected; remove the protection first');
   }
   if (backup.status === 'running') {
-    throw AppError.conflict(ErrorCode.BackupNotCompleted, 'This backup is still being written');
+    throw new AppError(ErrorCode.BackupNotCompleted, 'This backup is still being written');
   }
   if (USABLE_BACKUP_STATUSES.includes(backup.status) && usableOfSameType <= 1) {
-    throw AppError.conflict(ErrorCode.LastBackup, `This is the last completed ${backup.type} backup; it cannot be deleted`);
+    throw new AppError(ErrorCode.LastBackup, `This is the last completed ${backup.type} backup; it cannot be deleted`);
   }
 }

@@ -4,7 +4,7 @@ import { Duplex, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Compression } from '../domain/types';
 import { AppError, ErrorCode } from '../errors';
-import type { ProgressReporter } from '../queue/job-progress';
+import type { ProgressReporter } from '../domain/job-progress';
 import { DecryptStream } from './crypto/decrypt-stream';
 import { detectEncryption, ENCRYPTION_HEADER_LENGTH, EncryptionFormat } from './crypto/encryption-format';
 import type { KeyRing } from './crypto/key-ring';
@@ -87,7 +87,7 @@ export function storedObjectInput(storage: StorageBackend, name: string, sizeByt
 /** A file on disk as decode input (the CLI's `verify <file>` and `decrypt <file>`). */
 export async function fileInput(path: string): Promise<StoredInput> {
   const s = await stat(path).catch(() => null);
-  if (!s?.isFile()) throw AppError.notFound(ErrorCode.BackupFileNotFound, `File not found: ${path}`);
+  if (!s?.isFile()) throw new AppError(ErrorCode.BackupFileNotFound, `File not found: ${path}`);
   return { open: async () => createReadStream(path, { highWaterMark: 1024 * 1024 }), sizeBytes: s.size };
 }
 

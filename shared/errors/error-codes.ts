@@ -8,6 +8,8 @@ export enum ErrorCode {
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   BackupNotFound = 'BACKUP_NOT_FOUND',
   BackupFileNotFound = 'BACKUP_FILE_NOT_FOUND',
+  /** A stored file by that name exists already: backups are never overwritten. */
+  BackupFileExists = 'BACKUP_FILE_EXISTS',
   BackupNotCompleted = 'BACKUP_NOT_COMPLETED',
   BackupProtected = 'BACKUP_PROTECTED',
   LastBackup = 'LAST_BACKUP',
@@ -37,6 +39,8 @@ export enum ErrorCode {
   RestoreTokenInvalid = 'RESTORE_TOKEN_INVALID',
   RestoreTargetExists = 'RESTORE_TARGET_EXISTS',
   RestoreNotFound = 'RESTORE_NOT_FOUND',
+  /** The restore kept no previous database, or it was dropped already. */
+  NoPreviousDatabase = 'NO_PREVIOUS_DATABASE',
   VerificationFailed = 'VERIFICATION_FAILED',
   Interrupted = 'INTERRUPTED',
   Internal = 'INTERNAL',

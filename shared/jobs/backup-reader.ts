@@ -78,12 +78,12 @@ function noUsableCopy(filename: string, skipped: SkippedCopy[]): AppError {
   const summary = skipped.map((s) => `${s.target}: ${s.reason} (${s.error})`).join('; ') || 'no stored copy is recorded';
   const details = { copies: skipped };
   if (skipped.some((s) => s.reason === 'unreachable')) {
-    return new AppError(ErrorCode.StorageUnavailable, `No copy of ${filename} can be read right now: ${summary}`, { status: 503, retryable: true, details });
+    return new AppError(ErrorCode.StorageUnavailable, `No copy of ${filename} can be read right now: ${summary}`, { retryable: true, details });
   }
   if (skipped.some((s) => s.reason === 'corrupt')) {
-    return new AppError(ErrorCode.ChecksumMismatch, `Checksum mismatch: every copy of ${filename} fails its checksum: ${summary}`, { status: 422, details });
+    return new AppError(ErrorCode.ChecksumMismatch, `Checksum mismatch: every copy of ${filename} fails its checksum: ${summary}`, { details });
   }
-  return new AppError(ErrorCode.BackupFileNotFound, `Backup file not found: no copy of ${filename} is left (${summary})`, { status: 404, details });
+  return new AppError(ErrorCode.BackupFileNotFound, `Backup file not found: no copy of ${filename} is left (${summary})`, { details });
 }
 
 /**
@@ -195,7 +195,7 @@ export class BackupReader {
     } catch (err) {
       // Without the key no copy can be checked: say so instead of calling every copy corrupt.
       if (isAppError(err) && KEY_ERRORS.includes(err.code)) {
-        throw new AppError(err.code, `Cannot verify ${backup.filename}: ${err.message}`, { status: 409, cause: err });
+        throw new AppError(err.code, `Cannot verify ${backup.filename}: ${err.message}`, { cause: err });
       }
       const reason = isCorruptionError(err) ? 'corrupt' : 'unreachable';
       return { target: copy.target, reason, error: errorMessage(err) };

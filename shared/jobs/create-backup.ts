@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../catalog/unique-violation';
 import type { BackupPurpose, BackupType, Compression, Trigger } from '../domain/types';
 import { errorMessage } from '../errors';
 import type { Logger } from '../logging';
-import type { ProgressReporter } from '../queue/job-progress';
+import type { ProgressReporter } from '../domain/job-progress';
 import { backupFileName } from '../engine/backup-naming';
 import { runCreatePipeline } from '../engine/backup-pipeline';
 import { createEncryptStream } from '../engine/crypto/encrypt-stream';

@@ -20,7 +20,7 @@ export interface ScheduleChange {
 }
 
 function invalid(field: string, message: string): AppError {
-  return AppError.badRequest(ErrorCode.ValidationFailed, `Invalid request: ${field}: ${message}`, [{ field, messages: [message] }]);
+  return new AppError(ErrorCode.ValidationFailed, `Invalid request: ${field}: ${message}`, { details: [{ field, messages: [message] }] });
 }
 
 /** Checks the zone (stored canonically) and the cron expression in that zone, with the reason when invalid. */
@@ -65,9 +65,9 @@ export async function createSchedule(deps: ManageScheduleDeps, input: NewSchedul
 
 export async function updateSchedule(deps: ManageScheduleDeps, id: string, changes: Partial<ScheduleFields>): Promise<ScheduleChange> {
   const current = await deps.schedules.findById(id);
-  if (!current) throw AppError.notFound(ErrorCode.ScheduleNotFound, 'Schedule not found');
+  if (!current) throw new AppError(ErrorCode.ScheduleNotFound, 'Schedule not found');
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as Partial<ScheduleFields>;
-  if (Object.keys(defined).length === 0) throw AppError.badRequest(ErrorCode.ValidationFailed, 'Nothing to change: send at least one field');
+  if (Object.keys(defined).length === 0) throw new AppError(ErrorCode.ValidationFailed, 'Nothing to change: send at least one field');
   if ('cronExpression' in defined || 'timezone' in defined) {
     Object.assign(
       defined,
@@ -79,13 +79,13 @@ export async function updateSchedule(deps: ManageScheduleDeps, id: string, chang
     );
   }
   const schedule = await deps.schedules.update(id, defined);
-  if (!schedule) throw AppError.notFound(ErrorCode.ScheduleNotFound, 'Schedule not found');
+  if (!schedule) throw new AppError(ErrorCode.ScheduleNotFound, 'Schedule not found');
   deps.logger.info(`Schedule "${schedule.name}" changed: ${Object.keys(defined).join(', ')}`);
   return { schedule, mirrorSynced: await syncMirror(deps) };
 }
 
 export async function deleteSchedule(deps: ManageScheduleDeps, id: string): Promise<{ mirrorSynced: boolean }> {
-  if (!(await deps.schedules.delete(id))) throw AppError.notFound(ErrorCode.ScheduleNotFound, 'Schedule not found');
+  if (!(await deps.schedules.delete(id))) throw new AppError(ErrorCode.ScheduleNotFound, 'Schedule not found');
   deps.logger.info(`Schedule ${id} deleted; its backups now follow BACKUP_RETENTION_DAYS`);
   return { mirrorSynced: await syncMirror(deps) };
 }

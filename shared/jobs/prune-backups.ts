@@ -4,7 +4,7 @@ import { decideRetention, RetentionDecision, RetentionPolicy } from '../domain/r
 import { schedulePolicy, scheduleTimeZone } from '../domain/schedule-settings';
 import { errorMessage } from '../errors';
 import type { Logger } from '../logging';
-import type { ProgressReporter } from '../queue/job-progress';
+import type { ProgressReporter } from '../domain/job-progress';
 import type { StorageTargets } from '../engine/storage/storage-targets';
 import { deleteStoredCopies } from './delete-backup';
 

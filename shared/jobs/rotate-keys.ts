@@ -2,7 +2,7 @@ import type { Backup } from '../catalog/entities';
 import type { BackupCopyRepository, BackupRepository } from '../catalog/repositories';
 import { AppError, ErrorCode, errorMessage } from '../errors';
 import type { Logger } from '../logging';
-import type { ProgressReporter } from '../queue/job-progress';
+import type { ProgressReporter } from '../domain/job-progress';
 import type { EncryptionKey } from '../engine/crypto/encryption-key';
 import type { KeyRing } from '../engine/crypto/key-ring';
 import type { StorageTargets } from '../engine/storage/storage-targets';

@@ -4,7 +4,7 @@ import { AppError, ErrorCode, errorMessage, isAppError } from '../errors';
 import { isCorruptionError } from '../engine/corruption';
 import { decodeBackup, decodeToEnd, storedObjectInput } from '../engine/decode-pipeline';
 import type { Logger } from '../logging';
-import type { ProgressReporter } from '../queue/job-progress';
+import type { ProgressReporter } from '../domain/job-progress';
 import type { VerifyMode } from '../queue/job-payloads';
 import type { KeyRing } from '../engine/crypto/key-ring';
 import type { PostgresExecutor } from '../engine/postgres/postgres-executor';
@@ -78,8 +78,7 @@ async function checkCopy(deps: VerifyDeps, backup: Backup, copy: CopyRef, onByte
  */
 export async function verifyBackup(deps: VerifyDeps, request: VerifyRequest): Promise<VerifyResult> {
   const backup = await loadRestorableBackup(deps.backups, deps.keys, request.backupId, undefined);
-  if (request.mode === 'restore-test' && backup.type !== 'database')
-    throw AppError.badRequest(ErrorCode.ValidationFailed, 'Restore tests are for database backups');
+  if (request.mode === 'restore-test' && backup.type !== 'database') throw new AppError(ErrorCode.ValidationFailed, 'Restore tests are for database backups');
   const copies = copiesOf(backup, await deps.copies.forBackup(backup.id)).filter(
     (c) => c.status !== 'deleted' && c.status !== 'failed' && c.status !== 'writing',
   );

@@ -1,5 +1,5 @@
 import type { BackupType } from '../domain/types';
-import type { AlertKind } from '../notify/events';
+import type { AlertKind } from '../domain/notification-events';
 import { round1 } from '../util/format';
 
 /** Thresholds from the configuration; 0 switches a rule off. */

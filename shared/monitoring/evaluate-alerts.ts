@@ -3,7 +3,7 @@ import type { AlertRepository } from '../catalog/repositories/alert.repository';
 import type { CatalogStatsRepository } from '../catalog/repositories/catalog-stats.repository';
 import { BACKUP_TYPES } from '../domain/types';
 import type { StorageBackend } from '../engine/storage/storage-backend';
-import type { AlertEvent, AlertEventName } from '../notify/events';
+import type { AlertEvent, AlertEventName } from '../domain/notification-events';
 import {
   AlertCondition,
   alertKey,

@@ -4,7 +4,7 @@ import type { AlertRepository } from '../catalog/repositories/alert.repository';
 import type { BackupStatusCount, CatalogStatsRepository, Count, ExecutionStatusCount } from '../catalog/repositories/catalog-stats.repository';
 import { BACKUP_STATUSES, BACKUP_TYPES, BackupType, VERIFICATION_STATUSES, VerificationStatus } from '../domain/types';
 import type { StorageBackend } from '../engine/storage/storage-backend';
-import { ALERT_KINDS } from '../notify/events';
+import { ALERT_KINDS } from '../domain/notification-events';
 import type { QueueRegistry } from '../queue/queue-registry';
 import { withTimeout } from '../util/with-timeout';
 import { storageUsage, TargetUsage } from './storage-usage';

@@ -1,12 +1,19 @@
 import type { Execution } from '../catalog/entities';
 import { BACKUP_TYPES, BackupType } from '../domain/types';
 import type { QueueName } from '../queue/queue-names';
-import type { Runtime } from '../runtime/runtime';
-import type { NotificationEvent } from './events';
+import type { BackupRepository, CatalogStatsRepository } from '../catalog/repositories';
+import type { NotificationDispatcher } from './notification-dispatcher';
+import type { NotificationEvent } from '../domain/notification-events';
 import { outcomeToEvent } from './outcome-events';
 
 /** Queues whose final outcomes can be events; never `notify` itself, so a failed notification cannot loop. */
 const NOTIFYING_QUEUES: readonly QueueName[] = ['backup', 'restore', 'verify'];
+
+export interface AnnounceDeps {
+  backups: Pick<BackupRepository, 'findById'>;
+  stats: Pick<CatalogStatsRepository, 'scheduleRef'>;
+  notifications: Pick<NotificationDispatcher, 'publish'>;
+}
 
 /** A finished run, from a worker's job or a CLI command run in-process. */
 export interface FinishedRun {
@@ -27,10 +34,7 @@ function isBackupType(value: unknown): value is BackupType {
  * only reads the catalog and enqueues, so a slow or dead receiver never holds up
  * the run that produced the event. Returns what was queued.
  */
-export async function announceOutcome(
-  runtime: Pick<Runtime, 'backups' | 'stats' | 'notifications'>,
-  run: FinishedRun,
-): Promise<{ event: NotificationEvent['event']; channels: string[] } | null> {
+export async function announceOutcome(deps: AnnounceDeps, run: FinishedRun): Promise<{ event: NotificationEvent['event']; channels: string[] } | null> {
   if (!NOTIFYING_QUEUES.includes(run.queue)) return null;
   // Dropping the database a restore kept is housekeeping, not a restore.
   if (run.queue === 'restore' && run.request.action === 'drop-previous') return null;
@@ -38,7 +42,7 @@ export async function announceOutcome(
   // backup.completed: it must not double the event, nor feed the heartbeat.
   if (run.queue === 'backup' && run.status === 'completed' && run.execution.details?.skipped) return null;
   const backupId = run.execution.backupId ?? (typeof run.request.backupId === 'string' ? run.request.backupId : null);
-  const backup = backupId ? await runtime.backups.findById(backupId) : null;
+  const backup = backupId ? await deps.backups.findById(backupId) : null;
   const scheduleId = backup?.scheduleId ?? run.execution.scheduleId;
   const event = outcomeToEvent({
     queue: run.queue,
@@ -47,10 +51,10 @@ export async function announceOutcome(
     execution: run.execution,
     backup,
     jobType: isBackupType(run.request.type) ? run.request.type : null,
-    schedule: scheduleId ? await runtime.stats.scheduleRef(scheduleId) : null,
+    schedule: scheduleId ? await deps.stats.scheduleRef(scheduleId) : null,
     now: new Date(),
   });
   if (!event) return null;
-  const queued = await runtime.notifications.publish(event);
+  const queued = await deps.notifications.publish(event);
   return { event: event.event, channels: queued.map((q) => q.channel) };
 }

@@ -3,7 +3,7 @@ import type { ChannelTarget } from './channels';
 import type { DeliveryResult } from './delivery-result';
 import { emailMessage } from './email-message';
 import { sendEmail } from './email-sender';
-import type { NotificationEvent } from './events';
+import type { NotificationEvent } from '../domain/notification-events';
 import { sendHttp } from './http-delivery';
 import { buildWebhookRequest, serializeEvent, USER_AGENT } from './webhook-request';
 

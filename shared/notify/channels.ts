@@ -1,13 +1,6 @@
 import type { NotificationSettings } from '../catalog/entities';
 import type { Config } from '../config';
-
-/** Channels an operator configures in the notification settings. */
-export const CHANNELS = ['webhook', 'email', 'slack', 'discord'] as const;
-export type Channel = (typeof CHANNELS)[number];
-
-/** Every kind of delivery: the channels, plus the heartbeat ping configured in the environment. */
-export const DELIVERY_CHANNELS = [...CHANNELS, 'heartbeat'] as const;
-export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+import { Channel, CHANNELS, DeliveryChannel } from '../domain/delivery-channel';
 
 export type ChannelSettings = Pick<NotificationSettings, 'webhookUrl' | 'webhookSecret' | 'emailRecipients' | 'slackWebhookUrl' | 'discordWebhookUrl'>;
 export type ChannelConfig = Pick<Config, 'SMTP_URL' | 'SMTP_FROM' | 'BACKUP_HEARTBEAT_URL' | 'BACKUP_HEARTBEAT_METHOD'>;

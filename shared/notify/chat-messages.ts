@@ -1,5 +1,5 @@
 import { EventSummary, Severity, summarizeEvent } from './event-summary';
-import type { NotificationEvent } from './events';
+import type { NotificationEvent } from '../domain/notification-events';
 import { truncate } from '../util/format';
 
 const SLACK_EMOJI: Record<Severity, string> = {

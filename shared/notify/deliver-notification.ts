@@ -3,9 +3,10 @@ import type { NotificationSettingsRepository } from '../catalog/repositories/not
 import type { Config } from '../config';
 import { AppError, ErrorCode } from '../errors';
 import { sendToChannel } from './channel-sender';
-import { ChannelConfig, channelTarget, ChannelTarget, DeliveryChannel, describeTarget } from './channels';
+import type { DeliveryChannel } from '../domain/delivery-channel';
+import { ChannelConfig, channelTarget, ChannelTarget, describeTarget } from './channels';
 import type { DeliveryResult } from './delivery-result';
-import type { NotificationEvent } from './events';
+import type { NotificationEvent } from '../domain/notification-events';
 
 export interface DeliveryDeps {
   settings: NotificationSettingsRepository;
@@ -79,7 +80,6 @@ export async function deliverNotification(deps: DeliveryDeps, request: DeliveryR
   const report = await attemptDelivery(deps, target, request.event, { ...request, retriesLeft: request.attempt < request.maxAttempts });
   if (report.ok) return { status: 'delivered', target: report.target, responseCode: report.statusCode };
   throw new AppError(ErrorCode.NotificationDeliveryFailed, `${request.channel} delivery to ${report.target} failed: ${report.error}`, {
-    status: 502,
     retryable: report.retryable,
   });
 }

@@ -1,5 +1,5 @@
 import { summarizeEvent } from './event-summary';
-import type { NotificationEvent } from './events';
+import type { NotificationEvent } from '../domain/notification-events';
 
 export interface EmailMessage {
   subject: string;

@@ -1,5 +1,5 @@
 import { formatBytes, formatDuration } from '../util/format';
-import type { BackupEvent, JobFacts, NotificationEvent } from './events';
+import type { BackupEvent, JobFacts, NotificationEvent } from '../domain/notification-events';
 
 export type Severity = 'success' | 'warning' | 'failure' | 'info';
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { NotificationSettingsRepository } from '../catalog/repositories/notification-settings.repository';
 import { enqueue, EnqueueDeps } from '../queue/enqueue';
-import { ChannelConfig, configuredChannels, DeliveryChannel } from './channels';
-import { isSuccessfulBackup, NotificationEvent } from './events';
+import type { DeliveryChannel } from '../domain/delivery-channel';
+import { ChannelConfig, configuredChannels } from './channels';
+import { isSuccessfulBackup, NotificationEvent } from '../domain/notification-events';
 import { wantsEvent } from './outcome-events';
 
 export interface DispatcherDeps {

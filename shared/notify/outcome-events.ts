@@ -2,7 +2,7 @@ import type { Backup, Execution } from '../catalog/entities';
 import type { BackupType } from '../domain/types';
 import type { QueueName } from '../queue/queue-names';
 import { truncate } from '../util/format';
-import type { BackupFacts, EventName, JobFacts, NotificationEvent, ScheduleRef } from './events';
+import type { BackupFacts, EventName, JobFacts, NotificationEvent, ScheduleRef } from '../domain/notification-events';
 
 /** Longer reasons are cut: chat messages and e-mail subjects have limits, and the catalog keeps the full text. */
 export const MAX_EVENT_ERROR_LENGTH = 1000;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode } from '../errors';
-import { Channel, channelTarget, ChannelTarget, CHANNELS } from './channels';
+import { Channel, CHANNELS } from '../domain/delivery-channel';
+import { channelTarget, ChannelTarget } from './channels';
 import { attemptDelivery, AttemptReport, DeliveryDeps } from './deliver-notification';
-import { testEvent } from './events';
+import { testEvent } from '../domain/notification-events';
 
 export interface TestNotificationReport {
   deliveryId: string;
@@ -20,7 +21,7 @@ export async function sendTestNotification(deps: DeliveryDeps, only?: Channel[])
   const targets = wanted.map((c) => channelTarget(c, settings, deps.config)).filter((t): t is ChannelTarget => t !== null);
   if (targets.length === 0) {
     const missing = only && only.length > 0 ? `${only.join(', ')} ${only.length === 1 ? 'is' : 'are'} not configured` : 'no notification channel is configured';
-    throw AppError.conflict(ErrorCode.NotificationsNotConfigured, `Nothing to test: ${missing} (e-mail also needs SMTP_URL)`);
+    throw new AppError(ErrorCode.NotificationsNotConfigured, `Nothing to test: ${missing} (e-mail also needs SMTP_URL)`);
   }
   const deliveryId = randomUUID();
   const event = testEvent();

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { NotificationEvent } from './events';
+import type { NotificationEvent } from '../domain/notification-events';
 
 export const USER_AGENT = 'Kanbu-Backup-Notifier/1';
 

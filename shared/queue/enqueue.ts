@@ -64,7 +64,7 @@ export async function enqueue<Q extends QueueWithPayload>(deps: EnqueueDeps, que
     }
   } catch (err) {
     await deps.executions.markFailed(executionId, `Could not queue the job: ${errorMessage(err)}`, true);
-    throw new AppError(ErrorCode.QueueUnavailable, 'The job queue is not reachable; nothing was started', { status: 503, cause: err });
+    throw new AppError(ErrorCode.QueueUnavailable, 'The job queue is not reachable; nothing was started', { cause: err });
   }
   if (existingExecution && existingExecution !== executionId) {
     await deps.executions.delete(executionId);

@@ -4,4 +4,3 @@ export * from './job-payloads';
 export * from './queue-names';
 export * from './queue-registry';
 export * from './redis-connection';
-export * from './job-progress';

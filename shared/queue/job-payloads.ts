@@ -1,6 +1,6 @@
 import type { BackupType, Trigger } from '../domain/types';
-import type { DeliveryChannel } from '../notify/channels';
-import type { NotificationEvent } from '../notify/events';
+import type { DeliveryChannel } from '../domain/delivery-channel';
+import type { NotificationEvent } from '../domain/notification-events';
 import type { QueueName } from './queue-names';
 
 /**

@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import type { BackupType } from '../domain/types';
 import { AppError, ErrorCode, errorMessage } from '../errors';
 import { createLogger } from '../logging';
-import { parsePostgresUrl } from '../engine/sources/postgres-connection';
+import { parsePostgresUrl } from '../config/postgres-url';
 
 const logger = createLogger('Worker');
 
@@ -129,7 +129,7 @@ export class ResourceLocks {
       const lock = await this.tryAcquire(resource);
       if (lock) return lock;
       if (Date.now() >= deadline) {
-        throw new AppError(ErrorCode.LockTimeout, `Timed out waiting for the lock on ${resource}`, { status: 503, retryable: true });
+        throw new AppError(ErrorCode.LockTimeout, `Timed out waiting for the lock on ${resource}`, { retryable: true });
       }
       await new Promise((r) => setTimeout(r, pollMs));
     }

@@ -5,8 +5,8 @@ import { swapApplicationName } from '../../shared/jobs/restore/database-swap';
 import { requestRestore, takeBackup } from '../helpers/flows';
 import { createKanbuDatabase, tableChecksum } from '../helpers/kanbu-fixture';
 import { ServiceProcess, startProcess } from '../helpers/processes';
-import { databaseUrl, PG_ADMIN_URL, trackDatabase, withPg } from '../helpers/services';
-import { startStack, TestStack } from '../helpers/stack';
+import { databaseUrl, PG_ADMIN_URL, trackDatabase, withPg } from '../../scripts/lib/services';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 /**

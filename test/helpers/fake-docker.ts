@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PG_ADMIN_URL } from './services';
+import { PG_ADMIN_URL } from '../../scripts/lib/services';
 
 export interface FakeDockerAnswers {
   /** `docker ps --filter <filter>` → running container names. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Backup, Execution } from '../../shared/catalog/entities';
 import { http } from './http';
-import { ADMIN_KEY, TestStack } from './stack';
+import { ADMIN_KEY, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from './wait';
 
 const FINAL = ['completed', 'failed'];

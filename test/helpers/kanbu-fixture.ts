@@ -1,4 +1,4 @@
-import { createDatabase, withPg } from './services';
+import { createDatabase, withPg } from '../../scripts/lib/services';
 
 /**
  * A small Kanbu-like database: users, projects, tasks with text, JSON and

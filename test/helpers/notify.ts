@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Runtime } from '../../shared/runtime/runtime';
 import { waitFor } from './wait';
 
@@ -19,4 +19,15 @@ export async function drainNotifyQueue(runtime: Runtime, timeoutMs = 30_000): Pr
     'the notify queue to drain',
     timeoutMs,
   );
+}
+
+/**
+ * The job once its retry is scheduled (state `delayed`). The delivery attempt is recorded while the
+ * job is still active and locked by the worker, so only from then on can a test remove it.
+ */
+export function retryScheduled(queue: Queue, jobId: string): Promise<Job> {
+  return waitFor(async () => {
+    const job = await queue.getJob(jobId);
+    return (await job?.getState()) === 'delayed' ? job : undefined;
+  }, `job ${jobId} to wait for its retry`);
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { dropCreatedDatabases } from './services';
+import { dropCreatedDatabases } from '../../scripts/lib/services';
 
 /** Mocha root hooks: whatever databases the run created are dropped at the end. */
 export const mochaHooks = {

@@ -6,8 +6,8 @@ export async function runThrough(transform: Duplex, input: Buffer, pieceSize = 7
   const pieces: Buffer[] = [];
   for (let i = 0; i < input.length; i += pieceSize) pieces.push(input.subarray(i, i + pieceSize));
   const out: Buffer[] = [];
-  await pipeline(Readable.from(pieces), transform, async function* (source) {
-    for await (const chunk of source) out.push(chunk as Buffer);
+  await pipeline(Readable.from(pieces), transform, async (source: AsyncIterable<Buffer>) => {
+    for await (const chunk of source) out.push(chunk);
   });
   return Buffer.concat(out);
 }

@@ -7,7 +7,7 @@ export interface ReceivedRequest {
   path: string;
   method: string;
   headers: Record<string, string | string[] | undefined>;
-  /** The body as `express.json()` parsed it (undefined for bodiless requests). */
+  /** The body as `express.json()` parsed it (undefined for bodiless requests): any JSON, checked by each test. */
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** The status the receiver answered. */
   status: number;

@@ -7,7 +7,7 @@ import type { AlertPolicy } from '../../shared/monitoring/alert-rules';
 import { evaluateAlerts } from '../../shared/monitoring/evaluate-alerts';
 import { http } from '../helpers/http';
 import { drainNotifyQueue, promoteDelayed } from '../helpers/notify';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 import { Receiver, startReceiver } from '../helpers/webhook-receiver';
 

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { http } from '../helpers/http';
-import { ADMIN_KEY, startStack, TestStack, TRIGGER_KEY } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack, TRIGGER_KEY } from '../../scripts/lib/stack';
 
-function assertErrorShape(body: any, code: string) {
+function assertErrorShape(body: { error?: { message?: unknown; code?: unknown } } | undefined, code: string) {
   assert.equal(typeof body?.error?.message, 'string', JSON.stringify(body));
-  assert.equal(body.error.code, code, JSON.stringify(body));
+  assert.equal(body?.error?.code, code, JSON.stringify(body));
   assert.equal(JSON.stringify(body).includes('    at '), false, 'no stack trace in error bodies');
 }
 

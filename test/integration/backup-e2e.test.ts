@@ -12,8 +12,8 @@ import { KeyRing } from '../../shared/engine/crypto/key-ring';
 import { http } from '../helpers/http';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
 import { freePort, ServiceProcess, startProcess } from '../helpers/processes';
-import { createDatabase, withPg } from '../helpers/services';
-import { ADMIN_KEY, testEnv } from '../helpers/stack';
+import { createDatabase, withPg } from '../../scripts/lib/services';
+import { ADMIN_KEY, testEnv } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 const ENCRYPTION_KEY = 'an end-to-end test passphrase';
@@ -47,7 +47,8 @@ describe('database backup end to end (API process → Redis → worker process �
     api = startProcess('services/api/main.js', env);
     worker = startProcess('services/worker/main.js', env);
     baseUrl = `http://127.0.0.1:${port}`;
-    await waitFor(async () => ((await http('GET', `${baseUrl}/readyz`)).status === 200 ? true : undefined), `API readiness\n${api.output()}`);
+    // Starting a Node process takes 20+ s on a 2-core machine at load 25; the hook's own limit is 120 s.
+    await waitFor(async () => ((await http('GET', `${baseUrl}/readyz`)).status === 200 ? true : undefined), `API readiness\n${api.output()}`, 100_000);
   });
 
   after(async () => {

@@ -9,17 +9,17 @@ import type { BackupType, Compression } from '../../shared/domain/types';
 import { PsqlSink } from '../../shared/engine/apply/psql.sink';
 import { KeyRing } from '../../shared/engine/crypto/key-ring';
 import { decodeBackup, storedObjectInput } from '../../shared/engine/decode-pipeline';
-import { parsePostgresUrl } from '../../shared/engine/sources/postgres-connection';
-import { backupDeps } from '../../shared/jobs/backup-deps';
+import { parsePostgresUrl } from '../../shared/config/postgres-url';
+import { backupDeps } from '../../shared/runtime/use-case-deps';
 import { createBackup } from '../../shared/jobs/create-backup';
 import { configureLogging, createLogger } from '../../shared/logging';
 import { createRuntime, Runtime } from '../../shared/runtime/runtime';
 import { decodeToBuffer, memoryInput } from '../helpers/decode';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
 import { legacyEncrypt } from '../helpers/legacy-file';
-import { createDatabase } from '../helpers/services';
+import { createDatabase } from '../../scripts/lib/services';
 import { createSourceTree, EXCLUDED_PATHS, snapshotTree } from '../helpers/source-tree';
-import { clearQueuePrefix, testEnv } from '../helpers/stack';
+import { clearQueuePrefix, testEnv } from '../../scripts/lib/stack';
 
 const ENCRYPTIONS = {
   none: undefined,

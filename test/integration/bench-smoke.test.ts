@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
 import { DIST } from '../helpers/processes';
-import { PG_ADMIN_URL, REDIS_URL, uniqueName, withPg } from '../helpers/services';
+import { PG_ADMIN_URL, REDIS_URL, uniqueName, withPg } from '../../scripts/lib/services';
 
 /** The benchmark script at a tiny scale: every row of the table is there (timings are not judged here). */
 describe('benchmark script (smoke, tiny BENCH_SCALE)', function () {

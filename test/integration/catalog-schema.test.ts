@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createCatalogDataSource, runCatalogMigrations } from '../../shared/catalog/data-source';
-import { createTestCatalog } from '../helpers/catalog';
+import { createTestCatalog } from '../../scripts/lib/catalog';
 
 describe('catalog migrations', () => {
   it('create exactly the schema the entities describe', async () => {

@@ -3,8 +3,8 @@ import { readdir } from 'node:fs/promises';
 import { backupLockResource } from '../../shared/queue/locks';
 import { errorLines, runCli, startCli } from '../helpers/cli';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
-import { withPg } from '../helpers/services';
-import { startStack, TestStack } from '../helpers/stack';
+import { withPg } from '../../scripts/lib/services';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 describe('kanbu-backup backup in-process holds the database lock (real CLI processes, Redis, pg_dump)', function () {

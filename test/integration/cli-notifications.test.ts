@@ -3,8 +3,8 @@ import { runCli } from '../helpers/cli';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { drainNotifyQueue } from '../helpers/notify';
-import { databaseUrl } from '../helpers/services';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { databaseUrl } from '../../scripts/lib/services';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { Receiver, startReceiver } from '../helpers/webhook-receiver';
 
 const SECRET = 'cli notification webhook secret 0123';

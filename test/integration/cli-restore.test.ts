@@ -8,8 +8,8 @@ import { CliResult, errorLines, runCli } from '../helpers/cli';
 import { takeBackup } from '../helpers/flows';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
 import { legacyEncrypt } from '../helpers/legacy-file';
-import { databaseUrl, trackDatabase, withPg } from '../helpers/services';
-import { startStack, TestStack } from '../helpers/stack';
+import { databaseUrl, trackDatabase, withPg } from '../../scripts/lib/services';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 
 const KEY = 'cli restore passphrase';
 const LEGACY_KEY = 'the passphrase of the old kanbu backup function';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseEncryptionKey } from '../../shared/engine/crypto/encryption-key';
@@ -9,8 +10,8 @@ import { backupLockResource } from '../../shared/queue/locks';
 import { CliResult, errorLines, runCli } from '../helpers/cli';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
 import { legacyEncrypt } from '../helpers/legacy-file';
-import { createDatabase, databaseUrl } from '../helpers/services';
-import { startStack, TestStack } from '../helpers/stack';
+import { createDatabase, databaseUrl } from '../../scripts/lib/services';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 
 const OLD_KEY = 'cli test passphrase one';
 const NEW_KEY = 'b2'.repeat(32);
@@ -115,16 +116,46 @@ describe('kanbu-backup CLI', function () {
     assert.equal(json[0].type, 'database');
   });
 
-  it('verifies a catalog backup end to end against the catalog checksum', async () => {
+  it('verifies every copy of a catalog backup against the catalog checksum, and records it like the worker does', async () => {
     const [backup] = (await stack.runtime.backups.list({ page: 1, pageSize: 1, sort: 'createdAt', order: 'ASC', type: 'database' })).items;
     const run = ok(await runCli(['verify', backup.id], env));
+    const name = backup.filename.replace(/\./g, '\\.');
+    const recorded = new RegExp(
+      `^OK ${name}: its copy \\(local\\) decrypted, checked and decompressed, sha256 ${backup.checksum} matches the catalog; recorded in the catalog \\(execution ([0-9a-f-]{36})\\)\n$`,
+    );
+    const executionId = recorded.exec(run.stdout)?.[1];
+    assert.ok(executionId, run.stdout);
+
+    const verified = await stack.runtime.backups.findById(backup.id);
+    assert.equal(verified?.verificationStatus, 'verified');
+    assert.ok(verified!.verifiedAt && verified!.verifiedAt.getTime() > backup.createdAt.getTime());
+    assert.deepEqual(verified!.verificationDetails, { mode: 'checksum', copies: [{ target: 'local', ok: true }] });
+    const [copy] = await stack.runtime.copies.forBackup(backup.id);
+    assert.equal(copy.status, 'completed');
+    assert.ok(copy.checkedAt, 'the copy check is recorded');
+    const execution = await stack.runtime.executions.findById(executionId);
+    assert.equal(execution?.kind, 'verify');
+    assert.equal(execution?.trigger, 'cli');
+    assert.equal(execution?.status, 'completed');
+    assert.equal(execution?.backupId, backup.id);
+
+    assert.match(ok(await runCli(['verify', backup.filename], env)).stdout, recorded, 'by file name, the same use case');
+  });
+
+  it('verifies a file outside the catalog read-only, and says so', async () => {
+    const [backup] = (await stack.runtime.backups.list({ page: 1, pageSize: 1, sort: 'createdAt', order: 'ASC', type: 'database' })).items;
+    const outside = join(await mkdtemp(join(tmpdir(), 'kbt-cli-verify-')), backup.filename);
+    await copyFile(join(stack.backupDir, backup.filename), outside);
+    const before = await stack.runtime.backups.findById(backup.id);
+    const run = ok(await runCli(['verify', outside], env));
     assert.match(
       run.stdout,
       new RegExp(
-        `^OK ${backup.filename.replace(/\./g, '\\.')}: format v2, key ${backup.encryptionKeyId}, gzip, .*sha256 ${backup.checksum} \\(matches the catalog\\)`,
+        `^OK ${backup.filename.replace(/\./g, '\\.')}: format v2, key ${backup.encryptionKeyId}, gzip, .*sha256 ${backup.checksum} \\(a file outside the catalog: decoded read-only, no checksum to compare, nothing recorded\\)\n$`,
       ),
     );
-    ok(await runCli(['verify', backup.filename], env));
+    const after = await stack.runtime.backups.findById(backup.id);
+    assert.equal(after?.verifiedAt?.getTime(), before?.verifiedAt?.getTime(), 'nothing recorded');
   });
 
   it('decrypt | gunzip | psql is the manual restore path, with nothing configured but the key', async () => {
@@ -189,51 +220,76 @@ describe('kanbu-backup CLI', function () {
       failed(
         await runCli(['verify', backup.id], env),
         1,
-        /^kanbu-backup verify: error: Encrypted backup is corrupted, truncated or was modified: the final chunk failed authentication$/,
+        /^kanbu-backup verify: error: Verification of \S+ failed: local: Encrypted backup is corrupted, truncated or was modified: the final chunk failed authentication$/,
       );
+      const rejected = await stack.runtime.backups.findById(backup.id);
+      assert.equal(rejected?.verificationStatus, 'failed', 'the failed verification is recorded');
+      assert.match(rejected?.verificationError ?? '', /local: Encrypted backup is corrupted/);
+      assert.equal((await stack.runtime.copies.forBackup(backup.id))[0].status, 'corrupt');
     } finally {
       await writeFile(file, original);
     }
 
     await stack.runtime.dataSource.query(`UPDATE backup SET checksum = $1 WHERE id = $2`, ['0'.repeat(64), backup.id]);
     try {
-      failed(await runCli(['verify', backup.id], env), 1, /^kanbu-backup verify: error: Checksum mismatch/);
+      failed(await runCli(['verify', backup.id], env), 1, /^kanbu-backup verify: error: Verification of \S+ failed: local: Checksum mismatch/);
     } finally {
       await stack.runtime.dataSource.query(`UPDATE backup SET checksum = $1 WHERE id = $2`, [backup.checksum, backup.id]);
     }
+    // Repaired: verifying again records the copy good and the backup verified.
+    ok(await runCli(['verify', backup.id], env));
+    assert.equal((await stack.runtime.backups.findById(backup.id))?.verificationStatus, 'verified');
+    assert.equal((await stack.runtime.copies.forBackup(backup.id))[0].status, 'completed');
   });
 
-  it('rotates every encrypted backup to the new key, verified, and the old key is no longer needed', async () => {
-    const rotateEnv = { ...env, BACKUP_ENCRYPTION_KEY: NEW_KEY, BACKUP_ENCRYPTION_OLD_KEYS: OLD_KEY };
-    const plan = ok(await runCli(['rotate-keys', '--dry-run'], rotateEnv));
-    assert.match(plan.stdout, /2 backup\(s\) would be re-encrypted/);
-    const before = (await stack.runtime.backups.list({ page: 1, pageSize: 10, sort: 'createdAt', order: 'ASC' })).items;
+  describe('rotate-keys', function () {
+    // Six CLI processes: at load 25 each takes 20 s to start.
+    this.timeout(300_000);
+    // Its own catalog and backup directory, so it sees exactly the two backups it made, whatever ran before.
+    let own: TestStack;
+    before(async () => {
+      own = await startStack({ env: { DATABASE_URL: kanbu.url, BACKUP_ENCRYPTION_KEY: OLD_KEY, KANBU_SOURCE_PATH: join(__dirname, '../../../shared') } });
+      ok(await runCli(['backup', 'database'], own.env));
+      ok(await runCli(['backup', 'source'], own.env));
+    });
+    after(() => own?.close());
 
-    const run = ok(await runCli(['rotate-keys'], rotateEnv));
-    assert.match(run.stdout, /2 re-encrypted, 0 failed/);
-    const newId = parseEncryptionKey(NEW_KEY).id;
-    for (const old of before) {
-      const now = (await stack.runtime.backups.findById(old.id))!;
-      assert.equal(now.encryptionKeyId, newId);
-      assert.equal(now.checksum, old.checksum, 'the compressed bytes are the same');
-      const stored = await readFile(join(stack.backupDir, now.filename));
-      assert.equal(stored.length, now.sizeBytes);
-      assert.equal(stored.subarray(30, 38).toString('hex'), newId, 'the header names the new key');
-      const decrypted = spawnSync(process.execPath, [join(__dirname, '../../services/cli/main.js'), 'decrypt', join(stack.backupDir, now.filename)], {
-        env: { PATH: process.env.PATH, BACKUP_ENCRYPTION_KEY: NEW_KEY },
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      assert.equal(decrypted.status, 0, decrypted.stderr.toString());
-      assert.equal(sha256(decrypted.stdout), old.checksum);
-    }
-    assert.deepEqual((await readdir(stack.backupDir)).sort(), before.map((b) => b.filename).sort(), 'no staged copies left behind');
-    assert.match(ok(await runCli(['rotate-keys', '--dry-run'], { ...env, BACKUP_ENCRYPTION_KEY: NEW_KEY })).stdout, /^0 backup\(s\) would be re-encrypted/m);
+    it('rotates every encrypted backup to the new key, verified, and the old key is no longer needed', async () => {
+      const rotateEnv = { ...own.env, BACKUP_ENCRYPTION_KEY: NEW_KEY, BACKUP_ENCRYPTION_OLD_KEYS: OLD_KEY };
+      const plan = ok(await runCli(['rotate-keys', '--dry-run'], rotateEnv));
+      assert.match(plan.stdout, /2 backup\(s\) would be re-encrypted/);
+      const before = (await own.runtime.backups.list({ page: 1, pageSize: 10, sort: 'createdAt', order: 'ASC' })).items;
+
+      const run = ok(await runCli(['rotate-keys'], rotateEnv));
+      assert.match(run.stdout, /2 re-encrypted, 0 failed/);
+      const newId = parseEncryptionKey(NEW_KEY).id;
+      for (const old of before) {
+        const now = (await own.runtime.backups.findById(old.id))!;
+        assert.equal(now.encryptionKeyId, newId);
+        assert.equal(now.checksum, old.checksum, 'the compressed bytes are the same');
+        const stored = await readFile(join(own.backupDir, now.filename));
+        assert.equal(stored.length, now.sizeBytes);
+        assert.equal(stored.subarray(30, 38).toString('hex'), newId, 'the header names the new key');
+        const decrypted = spawnSync(process.execPath, [join(__dirname, '../../services/cli/main.js'), 'decrypt', join(own.backupDir, now.filename)], {
+          env: { PATH: process.env.PATH, BACKUP_ENCRYPTION_KEY: NEW_KEY },
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        assert.equal(decrypted.status, 0, decrypted.stderr.toString());
+        assert.equal(sha256(decrypted.stdout), old.checksum);
+      }
+      assert.deepEqual((await readdir(own.backupDir)).sort(), before.map((b) => b.filename).sort(), 'no staged copies left behind');
+      assert.match(
+        ok(await runCli(['rotate-keys', '--dry-run'], { ...own.env, BACKUP_ENCRYPTION_KEY: NEW_KEY })).stdout,
+        /^0 backup\(s\) would be re-encrypted/m,
+      );
+    });
   });
 
   it('fails a backup clearly, records why, and exits non-zero', async () => {
     const run = await runCli(['backup', 'database'], { ...env, DATABASE_URL: databaseUrl('kbt_cli_missing_db'), BACKUP_PG_MODE: 'direct' });
     failed(run, 1, /^kanbu-backup backup: error: pg_dump exited with code 1: .*database "kbt_cli_missing_db" does not exist$/);
-    const failedRows = (await stack.runtime.executions.list({ page: 1, pageSize: 10, status: 'failed' })).items;
+    // Failed verifications of earlier tests are in the catalog too: only backups count here.
+    const failedRows = (await stack.runtime.executions.list({ page: 1, pageSize: 50, status: 'failed' })).items.filter((e) => e.kind === 'backup');
     assert.equal(failedRows.length, 1);
     assert.equal(failedRows[0].trigger, 'cli');
     assert.match(failedRows[0].error ?? '', /does not exist/);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { DirectPsqlExecutor } from '../../shared/engine/postgres/postgres-executor';
-import { parsePostgresUrl } from '../../shared/engine/sources/postgres-connection';
+import { parsePostgresUrl } from '../../shared/config/postgres-url';
 import { DatabaseAdmin } from '../../shared/jobs/restore/database-admin';
-import { databaseUrl, trackDatabase, uniqueName, withPg } from '../helpers/services';
+import { databaseUrl, trackDatabase, uniqueName, withPg } from '../../scripts/lib/services';
 
 describe('temporary databases of restore tests (real PostgreSQL)', function () {
   this.timeout(60_000);

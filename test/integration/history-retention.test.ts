@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { enqueue } from '../../shared/queue/enqueue';
 import { executionFinished } from '../helpers/executions';
-import { startStack, TestStack } from '../helpers/stack';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 
 describe('job history retention (BACKUP_HISTORY_DAYS) after a prune', function () {
   this.timeout(60_000);

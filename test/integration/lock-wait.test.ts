@@ -4,8 +4,8 @@ import { databaseLockResource } from '../../shared/queue/locks';
 import { executionFinished } from '../helpers/executions';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { http } from '../helpers/http';
-import { withPg } from '../helpers/services';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { withPg } from '../../scripts/lib/services';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 describe('a backup whose database is locked by another job', function () {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import IORedis, { Redis } from 'ioredis';
 import { ResourceLocks } from '../../shared/queue/locks';
-import { REDIS_URL, uniqueName } from '../helpers/services';
+import { REDIS_URL, uniqueName } from '../../scripts/lib/services';
 import { waitFor } from '../helpers/wait';
 
 describe('Redis resource locks', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import type { BackupEvent } from '../../shared/notify/events';
+import type { BackupEvent } from '../../shared/domain/notification-events';
 import { NOTIFY_ATTEMPTS } from '../../shared/queue/job-options';
-import { drainNotifyQueue, promoteDelayed } from '../helpers/notify';
+import { drainNotifyQueue, promoteDelayed, retryScheduled } from '../helpers/notify';
 import { freePort } from '../helpers/processes';
-import { startStack, TestStack } from '../helpers/stack';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 import { Receiver, startReceiver } from '../helpers/webhook-receiver';
 
@@ -116,10 +116,7 @@ describe('notification delivery through the notify queue', () => {
     assert.equal(first.responseCode, null);
     assert.equal(first.willRetry, true);
     assert.match(first.error ?? '', /ECONNREFUSED/);
-    const job = await waitFor(async () => {
-      const j = await stack.runtime.queues.get('notify').getJob(queued.executionId);
-      return (await j?.getState()) === 'delayed' ? j : undefined;
-    }, 'the retry to be scheduled');
+    const job = await retryScheduled(stack.runtime.queues.get('notify'), queued.executionId);
     assert.equal(job.attemptsMade, 1);
     await job.remove();
   });
@@ -139,7 +136,9 @@ describe('notification delivery through the notify queue', () => {
     assert.equal(first.willRetry, true);
     assert.equal(first.error, 'no answer within 2 s');
     assert.ok((first.durationMs ?? 0) >= 1900 && (first.durationMs ?? 0) < 10_000, `took ${first.durationMs} ms`);
-    await (await stack.runtime.queues.get('notify').getJob(queued.executionId))?.remove();
+    const job = await retryScheduled(stack.runtime.queues.get('notify'), queued.executionId);
+    assert.equal(job.attemptsMade, 1);
+    await job.remove();
   });
 
   it('a channel removed after the event is skipped, not failed', async () => {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { http } from '../helpers/http';
+import { http, HttpResult } from '../helpers/http';
 import { freePort } from '../helpers/processes';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { Receiver, startReceiver } from '../helpers/webhook-receiver';
 
 const SECRET = 'notification-api-test-secret-0123456789';
 const SLACK_URL = 'https://hooks.slack.com/services/T000/B000/abcdefghijklmnop';
 
-function assertError(res: { status: number; body: any; text: string }, status: number, code: string) {
+function assertError(res: HttpResult, status: number, code: string) {
   assert.equal(res.status, status, res.text);
   assert.equal(res.body?.error?.code, code, res.text);
   assert.equal(res.text.includes('    at '), false, 'no stack trace');

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import type { Execution } from '../../shared/catalog/entities';
-import { testEvent } from '../../shared/notify/events';
+import { testEvent } from '../../shared/domain/notification-events';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { drainNotifyQueue } from '../helpers/notify';
-import { dropDatabase } from '../helpers/services';
+import { dropDatabase } from '../../scripts/lib/services';
 import { SmtpSink, startSmtpServer } from '../helpers/smtp';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 import { ReceivedRequest, Receiver, startReceiver } from '../helpers/webhook-receiver';
 

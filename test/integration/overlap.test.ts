@@ -3,7 +3,7 @@ import { executionFinished, isFinished } from '../helpers/executions';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { http } from '../helpers/http';
 import { ServiceProcess, startProcess } from '../helpers/processes';
-import { ADMIN_KEY, startStack, TestStack, TRIGGER_KEY } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack, TRIGGER_KEY } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 describe('many triggers at once, two worker processes on one queue', function () {

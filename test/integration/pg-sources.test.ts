@@ -9,11 +9,11 @@ import { PsqlSink } from '../../shared/engine/apply/psql.sink';
 import { PgDumpAutoSource } from '../../shared/engine/sources/pg-dump-auto.source';
 import { PgDumpDockerSource } from '../../shared/engine/sources/pg-dump-docker.source';
 import { PG_DUMP_ARGS, PgDumpDirectSource } from '../../shared/engine/sources/pg-dump.source';
-import { parsePostgresUrl } from '../../shared/engine/sources/postgres-connection';
+import { parsePostgresUrl } from '../../shared/config/postgres-url';
 import { ErrorCode } from '../../shared/errors';
 import { createFakeDocker, FakeDocker } from '../helpers/fake-docker';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
-import { createDatabase } from '../helpers/services';
+import { createDatabase } from '../../scripts/lib/services';
 import { appErrorFrom } from '../helpers/app-error';
 
 const DUMP = PG_DUMP_ARGS.join(' ');

@@ -9,9 +9,9 @@ import { createDecryptStream } from '../../shared/engine/crypto/decrypt-stream';
 import { createDecompressor } from '../../shared/engine/transforms/compression';
 import { http } from '../helpers/http';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
-import { startS3Server, TestS3Server } from '../helpers/s3-server';
-import { createDatabase } from '../helpers/services';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { startS3Server, TestS3Server } from '../../scripts/lib/s3-server';
+import { createDatabase } from '../../scripts/lib/services';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 const REPLICA = 's3:offsite';

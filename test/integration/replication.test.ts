@@ -11,9 +11,9 @@ import { S3Storage } from '../../shared/engine/storage/s3.storage';
 import type { StorageBackend } from '../../shared/engine/storage/storage-backend';
 import { createLogger } from '../../shared/logging';
 import { createBackup } from '../../shared/jobs/create-backup';
-import { S3_ACCESS_KEY, S3_SECRET_KEY, startS3Server, TestS3Server } from '../helpers/s3-server';
-import { uniqueName } from '../helpers/services';
-import { startStack, TestStack } from '../helpers/stack';
+import { S3_ACCESS_KEY, S3_SECRET_KEY, startS3Server, TestS3Server } from '../../scripts/lib/s3-server';
+import { uniqueName } from '../../scripts/lib/services';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 import { pseudoRandomBytes } from '../helpers/streams';
 
 const MiB = 1024 * 1024;

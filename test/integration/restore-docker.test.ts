@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { requestRestore, takeBackup, waitForExecution } from '../helpers/flows';
 import { createFakeDocker, FakeDocker } from '../helpers/fake-docker';
 import { createKanbuDatabase, tableChecksum } from '../helpers/kanbu-fixture';
-import { withPg } from '../helpers/services';
+import { withPg } from '../../scripts/lib/services';
 import { BASE_ENV } from '../helpers/config';
 import { loadConfig } from '../../shared/config';
 import { createPostgresExecutor } from '../../shared/engine/postgres/postgres-executor-factory';
 import { backupLockResource } from '../../shared/queue/locks';
 
 const PASSWORD = 'pw-only-in-env-4711';
-import { startStack, TestStack } from '../helpers/stack';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 
 function withPassword(url: string): string {
   const u = new URL(url);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { takeBackup, requestRestore, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase, tableChecksum } from '../helpers/kanbu-fixture';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 
 describe("restore errors use the user guide's words", function () {
   this.timeout(120_000);

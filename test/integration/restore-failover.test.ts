@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requestRestore, takeBackup, waitForExecution } from '../helpers/flows';
 import { createKanbuDatabase, tableChecksum } from '../helpers/kanbu-fixture';
-import { databaseUrl, trackDatabase, withPg } from '../helpers/services';
-import { startStack, TestStack } from '../helpers/stack';
+import { databaseUrl, trackDatabase, withPg } from '../../scripts/lib/services';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 
 async function databases(prefix: string): Promise<string[]> {
   return withPg(databaseUrl('postgres'), async (c) =>

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { requestRestore, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createSourceTree, EXCLUDED_PATHS, snapshotTree } from '../helpers/source-tree';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 
 /** The tree as a source backup must hold it: without the excluded paths (and what lies below them) and the FIFO. */
 function expected(snapshot: Record<string, string>): Record<string, string> {

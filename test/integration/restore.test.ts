@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { parsePostgresUrl } from '../../shared/engine/sources/postgres-connection';
+import { parsePostgresUrl } from '../../shared/config/postgres-url';
 import { takeBackup, requestRestore, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase, rowCounts, tableChecksum } from '../helpers/kanbu-fixture';
-import { databaseUrl, trackDatabase, withPg } from '../helpers/services';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { databaseUrl, trackDatabase, withPg } from '../../scripts/lib/services';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
+import { waitFor } from '../helpers/wait';
 
 const TABLES = ['users', 'projects', 'tasks'];
 
@@ -43,7 +44,7 @@ describe('restore (real PostgreSQL)', function () {
   before(async () => {
     source = await createKanbuDatabase(1500);
     stack = await startStack({
-      env: { DATABASE_URL: source.url, BACKUP_ENCRYPTION_KEY: 'restore test passphrase', BACKUP_RESTORE_CONFIRM_TTL_SECONDS: '2' },
+      env: { DATABASE_URL: source.url, BACKUP_ENCRYPTION_KEY: 'restore test passphrase' },
       workerQueues: ['backup', 'restore', 'verify'],
     });
   });
@@ -70,7 +71,7 @@ describe('restore (real PostgreSQL)', function () {
     assert.deepEqual(await checksums(source.url), atBackup, 'live data equals the backup moment');
     assert.deepEqual(await rowCounts(source.url), { projects: 10, tasks: 1500, users: 20 });
 
-    const details = execution.details as Record<string, any>;
+    const details = execution.details as { tables: number; rows: Record<string, number>; previousDatabase: string; preRestoreBackupId: string };
     assert.equal(details.tables, 3);
     assert.equal(details.rows['public.tasks'], 1500);
     assert.match(details.previousDatabase, new RegExp(`^${source.name}_pre_restore_\\d{8}_\\d{6}$`));
@@ -127,8 +128,9 @@ describe('restore (real PostgreSQL)', function () {
     assert.equal(execution.status, 'completed', execution.error ?? '');
     await assert.rejects(client.query('SELECT 1'));
     await client.end().catch(() => undefined);
-    assert.equal((execution.details as Record<string, any>).previousDatabase, null, 'keepPrevious=false drops the replaced database');
-    assert.deepEqual(await databases((execution.details as Record<string, any>).swap.previous), []);
+    const details = execution.details as { previousDatabase: string | null; swap: { previous: string } };
+    assert.equal(details.previousDatabase, null, 'keepPrevious=false drops the replaced database');
+    assert.deepEqual(await databases(details.swap.previous), []);
   });
 
   describe('confirmation tokens', () => {
@@ -170,10 +172,20 @@ describe('restore (real PostgreSQL)', function () {
       const otherBackup = await confirm({ token: confirmation.token }, '00000000-0000-4000-8000-000000000000');
       assert.equal(otherBackup.status, 409, 'a token only confirms the backup it was issued for');
 
+      // Expiry is Redis' TTL on the token: check it is the configured one, then let it run out now instead of waiting.
+      const { redis, config } = stack.runtime;
+      const tokenKeys = () => redis.keys(`${config.BACKUP_QUEUE_PREFIX}:restore-confirmation:*`);
+      const issuedBefore = new Set(await tokenKeys());
       const { confirmation: fresh } = await ask();
-      await new Promise((r) => setTimeout(r, 2500));
+      const [freshKey, ...others] = (await tokenKeys()).filter((k) => !issuedBefore.has(k));
+      assert.ok(freshKey && others.length === 0, 'one token stored');
+      const ttl = await redis.ttl(freshKey);
+      assert.ok(ttl > config.BACKUP_RESTORE_CONFIRM_TTL_SECONDS - 60 && ttl <= config.BACKUP_RESTORE_CONFIRM_TTL_SECONDS, `TTL ${ttl} s`);
+      await redis.pexpire(freshKey, 1);
+      await waitFor(async () => ((await redis.exists(freshKey)) === 0 ? true : undefined), 'the token to expire');
       const expired = await confirm({ token: fresh.token });
       assert.equal(expired.status, 409);
+      assert.equal(expired.body.error.code, 'RESTORE_TOKEN_INVALID');
       assert.deepEqual(await restoreQueue.getJobCounts(), queuedBefore);
 
       const { confirmation: once } = await ask();

@@ -3,11 +3,10 @@ import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BackupStatus } from '../../shared/domain/types';
-import { isFinished } from '../helpers/executions';
+import { executionIds, newExecutionFinished } from '../helpers/executions';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
 import { http } from '../helpers/http';
-import { ADMIN_KEY, startStack, TestStack, TRIGGER_KEY } from '../helpers/stack';
-import { waitFor } from '../helpers/wait';
+import { ADMIN_KEY, startStack, TestStack, TRIGGER_KEY } from '../../scripts/lib/stack';
 
 const DAY = 86_400_000;
 
@@ -42,17 +41,6 @@ describe('retention after each backup, its preview, and protecting backups', fun
     if (options.file ?? true) await writeFile(join(stack.backupDir, filename), 'dump');
     ids[name] = backup.id;
     return backup.id;
-  }
-
-  async function waitForPrune(scheduleFilter: string | null, after: Date) {
-    return waitFor(
-      async () => {
-        const page = await stack.runtime.executions.list({ page: 1, pageSize: 20, kind: 'prune' });
-        return page.items.find((e) => e.scheduleId === scheduleFilter && e.queuedAt >= after && isFinished(e));
-      },
-      'the prune job',
-      60_000,
-    );
   }
 
   const files = async () => (await readdir(stack.backupDir)).sort();
@@ -101,7 +89,8 @@ describe('retention after each backup, its preview, and protecting backups', fun
   it('the preview lists what would be deleted now, and why each backup is kept', async () => {
     const res = await api('GET', `/api/schedules/${scheduleId}/retention-preview`);
     assert.equal(res.status, 200, res.text);
-    const byId = (list: any[]) => Object.fromEntries(list.map((item) => [item.id, item]));
+    type Decision = { id: string; reason?: string; reasons: { rule: string }[] };
+    const byId = (list: Decision[]) => Object.fromEntries(list.map((item) => [item.id, item]));
     assert.deepEqual(res.body.policy, { retentionDays: 7, keepDaily: 0, keepWeekly: 0, keepMonthly: 0 });
     assert.equal(res.body.timezone, 'UTC');
     assert.deepEqual(res.body.summary, { keep: 3, delete: 2, clean: 1 });
@@ -123,10 +112,10 @@ describe('retention after each backup, its preview, and protecting backups', fun
   });
 
   it('after a backup of the schedule, prune applies its policy through storage and catalog', async () => {
-    const started = new Date(Date.now() - 1000);
+    const known = await executionIds(stack.runtime, 'prune');
     const trigger = await http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body: { type: 'database', scheduleId } });
     assert.equal(trigger.status, 202, trigger.text);
-    const prune = await waitForPrune(scheduleId, started);
+    const prune = await newExecutionFinished(stack.runtime, 'prune', known, (e) => e.scheduleId === scheduleId);
     assert.equal(prune.status, 'completed', prune.error ?? '');
     assert.equal(prune.trigger, 'system');
     assert.deepEqual((prune.details?.deleted as string[]).sort(), ['kanbu_backup_seed-expired.sql.gz', 'kanbu_backup_seed-failed-old.sql.gz']);
@@ -155,10 +144,10 @@ describe('retention after each backup, its preview, and protecting backups', fun
 
   it('backups without a schedule follow BACKUP_RETENTION_DAYS', async () => {
     await api('PATCH', `/api/backups/${ids.protected}`, { protected: false });
-    const started = new Date(Date.now() - 1000);
+    const known = await executionIds(stack.runtime, 'prune');
     const accepted = await api('POST', '/api/backups', { type: 'database' });
     assert.equal(accepted.status, 202);
-    const prune = await waitForPrune(null, started);
+    const prune = await newExecutionFinished(stack.runtime, 'prune', known, (e) => e.scheduleId === null);
     assert.equal(prune.status, 'completed', prune.error ?? '');
     assert.equal(await exists('unscheduled-old'), false, '100 days > 60');
     assert.equal(await exists('unscheduled-recent'), true);
@@ -185,17 +174,10 @@ describe('retention with a replica', function () {
   });
 
   async function backupAndPrune() {
-    const started = new Date(Date.now() - 1000);
+    const known = await executionIds(stack.runtime, 'prune');
     const accepted = await http('POST', `${stack.baseUrl}/api/backups`, { token: ADMIN_KEY, body: { type: 'database' } });
     assert.equal(accepted.status, 202);
-    const prune = await waitFor(
-      async () => {
-        const page = await stack.runtime.executions.list({ page: 1, pageSize: 20, kind: 'prune' });
-        return page.items.find((e) => e.queuedAt >= started && isFinished(e));
-      },
-      'the prune job',
-      60_000,
-    );
+    const prune = await newExecutionFinished(stack.runtime, 'prune', known);
     assert.equal(prune.status, 'completed', prune.error ?? '');
     return (await stack.runtime.executions.findById(accepted.body.executionId))!.backupId!;
   }
@@ -205,7 +187,6 @@ describe('retention with a replica', function () {
     const oldFile = (await stack.runtime.backups.findById(old))!.filename;
     assert.deepEqual(await readdir(replicaDir), [oldFile]);
     await stack.runtime.dataSource.query(`UPDATE backup SET created_at = now() - interval '10 days' WHERE id = $1`, [old]);
-    await new Promise((r) => setTimeout(r, 1100)); // the next backup gets another file name
     const fresh = await backupAndPrune();
     const freshFile = (await stack.runtime.backups.findById(fresh))!.filename;
     assert.equal(await stack.runtime.backups.findById(old), null);

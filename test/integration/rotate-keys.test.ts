@@ -8,8 +8,8 @@ import { AppError, ErrorCode } from '../../shared/errors';
 import { CliResult, runCli } from '../helpers/cli';
 import { decodeToBuffer, memoryInput } from '../helpers/decode';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
-import { S3Request, startS3Server, TestS3Server } from '../helpers/s3-server';
-import { startStack, TestStack } from '../helpers/stack';
+import { S3Request, startS3Server, TestS3Server } from '../../scripts/lib/s3-server';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 
 const OLD_KEY = 'rotation test passphrase (the old one)';
 const NEW_KEY = 'c3'.repeat(32);

@@ -8,7 +8,8 @@ import { deleteBackupEverywhere } from '../../shared/jobs/delete-backup';
 import { rotateKeys, RotateKeysDeps } from '../../shared/jobs/rotate-keys';
 import { takeBackup } from '../helpers/flows';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
-import { startStack, TestStack } from '../helpers/stack';
+import { waitFor } from '../helpers/wait';
+import { startStack, TestStack } from '../../scripts/lib/stack';
 
 const OLD_KEY = 'races test passphrase (the old one)';
 const NEW_KEY = 'd4'.repeat(32);
@@ -32,6 +33,11 @@ describe('key rotation and deletion of the same backup (real catalog row locks, 
     };
     return { backups, copies: stack.runtime.copies, targets: stack.runtime.targets, keys: KeyRing.fromConfig(NEW_KEY, OLD_KEY), logger: createLogger('CLI') };
   }
+
+  /** Catalog connections blocked on a lock held by another transaction. */
+  const backendsWaitingForALock = async (): Promise<number> =>
+    (await stack.runtime.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0]
+      .n;
 
   const deleteDeps = () => ({ backups: stack.runtime.backups, copies: stack.runtime.copies, targets: stack.runtime.targets, logger: createLogger('CLI') });
 
@@ -64,7 +70,7 @@ describe('key rotation and deletion of the same backup (real catalog row locks, 
         // The rotation holds the row lock now: a delete must wait for it to commit.
         const row = (await stack.runtime.backups.findById(id)) as Backup;
         deletion = deleteBackupEverywhere(deleteDeps(), row).then((r) => ((deletedEarly = true), r));
-        await new Promise((r) => setTimeout(r, 500));
+        await waitFor(async () => ((await backendsWaitingForALock()) > 0 ? true : undefined), 'the delete to wait for the row lock');
         assert.equal(deletedEarly, false, 'the delete waited for the row lock');
         return replace();
       });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
-import { http } from '../helpers/http';
+import { http, HttpResult } from '../helpers/http';
 import { startProcess } from '../helpers/processes';
-import { ADMIN_KEY, clearQueuePrefix, startStack, TestStack } from '../helpers/stack';
+import { ADMIN_KEY, clearQueuePrefix, startStack, TestStack } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
-function assertError(res: { status: number; body: any; text: string }, status: number, code: string) {
+function assertError(res: HttpResult, status: number, code: string) {
   assert.equal(res.status, status, res.text);
   assert.equal(res.body?.error?.code, code, res.text);
 }
@@ -23,15 +23,22 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
     stack = await startStack({ env: { BACKUP_SCHEDULER_MODE: 'internal', BACKUP_CRON_TIMEZONE: 'Europe/Amsterdam', BACKUP_RETENTION_DAYS: '14' } });
   });
   after(() => stack?.close());
+  // Every test starts from no schedules and an empty queue, and creates what it needs.
+  beforeEach(async () => {
+    for (const { id } of (await api('GET', '/api/schedules')).body.items) assert.equal((await api('DELETE', `/api/schedules/${id}`)).status, 200);
+    await clearQueuePrefix(stack.runtime);
+  });
+
+  const createNightly = () =>
+    api('POST', '/api/schedules', { name: 'nightly', type: 'database', cronExpression: '30 2 * * *', timezone: 'america/new_york', keepDaily: 7 });
+  async function nightlyId(): Promise<string> {
+    const res = await createNightly();
+    assert.equal(res.status, 201, res.text);
+    return res.body.id;
+  }
 
   it('creates a schedule, shows its next 5 runs in its zone and mirrors it as a job scheduler', async () => {
-    const res = await api('POST', '/api/schedules', {
-      name: 'nightly',
-      type: 'database',
-      cronExpression: '30 2 * * *',
-      timezone: 'america/new_york',
-      keepDaily: 7,
-    });
+    const res = await createNightly();
     assert.equal(res.status, 201, res.text);
     assert.equal(res.body.timezone, 'America/New_York', 'zones are stored by their canonical name');
     assert.equal(res.body.enabled, true);
@@ -55,6 +62,7 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
   });
 
   it('refuses invalid cron expressions and zones with a 400 that gives the reason', async () => {
+    await nightlyId();
     const cases: [Record<string, unknown>, string, RegExp][] = [
       [{ cronExpression: '61 2 * * *' }, 'cronExpression', /not a valid cron expression: .*got value 61 expected range 0-59/],
       [{ cronExpression: '0 0 31 2 *' }, 'cronExpression', /Invalid explicit day of month/],
@@ -86,10 +94,12 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
   });
 
   it('refuses a second schedule with the same name with 409', async () => {
+    await nightlyId();
     assertError(await api('POST', '/api/schedules', { name: 'nightly', type: 'source', cronExpression: '0 4 * * *' }), 409, 'SCHEDULE_NAME_TAKEN');
   });
 
   it('lists and reads schedules; unknown and malformed ids are 404 and 400', async () => {
+    await nightlyId();
     const list = await api('GET', '/api/schedules');
     assert.equal(list.status, 200);
     assert.deepEqual(
@@ -104,7 +114,7 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
   });
 
   it('PATCH updates the job scheduler, falls back to the default zone, and disabling removes it', async () => {
-    const id = (await api('GET', '/api/schedules')).body.items[0].id;
+    const id = await nightlyId();
     const changed = await api('PATCH', `/api/schedules/${id}`, { cronExpression: '15 4 * * 1-5', timezone: null, retentionDays: 30 });
     assert.equal(changed.status, 200, changed.text);
     assert.equal(changed.body.timezone, null);
@@ -129,7 +139,7 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
   });
 
   it('reconciling heals a flushed Redis and removes orphan job schedulers', async () => {
-    const id = (await api('GET', '/api/schedules')).body.items[0].id;
+    const id = await nightlyId();
     await clearQueuePrefix(stack.runtime);
     const queue = stack.runtime.queues.get('backup');
     await queue.upsertJobScheduler('left-over', { pattern: '* * * * *' }, { name: 'backup.database', data: { type: 'database', trigger: 'schedule' } });
@@ -148,7 +158,7 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
   });
 
   it('a worker process reconciles at start', async () => {
-    const id = (await api('GET', '/api/schedules')).body.items[0].id;
+    const id = await nightlyId();
     await clearQueuePrefix(stack.runtime);
     const worker = startProcess('services/worker/main.js', { ...stack.env, WORKER_QUEUES: 'prune' });
     try {
@@ -162,7 +172,7 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
   });
 
   it('DELETE removes the schedule and its job scheduler, and detaches its backups', async () => {
-    const id = (await api('GET', '/api/schedules')).body.items[0].id;
+    const id = await nightlyId();
     const backup = await stack.runtime.backups.createRunning({
       type: 'database',
       filename: 'kanbu_backup_2026-01-01T00-00-00.sql.gz',

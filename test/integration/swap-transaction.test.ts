@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { Client } from 'pg';
-import { createDatabase, databaseUrl, PG_ADMIN_URL, trackDatabase, uniqueName, withPg } from '../helpers/services';
+import { createDatabase, databaseUrl, PG_ADMIN_URL, trackDatabase, uniqueName, withPg } from '../../scripts/lib/services';
 import { waitFor } from '../helpers/wait';
 
 /**

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { executionFinished } from '../helpers/executions';
 import { http } from '../helpers/http';
-import { databaseUrl } from '../helpers/services';
-import { ADMIN_KEY, startStack, TestStack, TRIGGER_KEY } from '../helpers/stack';
+import { databaseUrl } from '../../scripts/lib/services';
+import { ADMIN_KEY, startStack, TestStack, TRIGGER_KEY } from '../../scripts/lib/stack';
 import { waitFor } from '../helpers/wait';
 
 describe('an external trigger for a slot whose backup failed', function () {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { takeBackup, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
-import { databaseUrl, withPg } from '../helpers/services';
-import { ADMIN_KEY, startStack, TestStack } from '../helpers/stack';
+import { databaseUrl, withPg } from '../../scripts/lib/services';
+import { ADMIN_KEY, startStack, TestStack } from '../../scripts/lib/stack';
 import { reconcileVerifySchedule, VERIFY_SCHEDULER_ID } from '../../services/worker/verify-schedule';
 import { waitFor } from '../helpers/wait';
 
@@ -56,7 +56,7 @@ describe('verification', function () {
     const execution = await verify(stack, backup.id, { mode: 'restore-test' });
     assert.equal(execution.status, 'completed', execution.error ?? '');
     const after = await stack.runtime.backups.findById(backup.id);
-    const details = after?.verificationDetails as Record<string, any>;
+    const details = after?.verificationDetails as { mode: string; tables: number; rows: Record<string, number>; database: string };
     assert.equal(details.mode, 'restore-test');
     assert.equal(details.tables, 3);
     assert.deepEqual(details.rows, { 'public.projects': 10, 'public.tasks': 400, 'public.users': 20 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Backup, Execution } from '../../shared/catalog/entities';
 import { announceOutcome } from '../../shared/notify/announce-outcome';
-import type { NotificationEvent } from '../../shared/notify/events';
+import type { NotificationEvent } from '../../shared/domain/notification-events';
 import type { Runtime } from '../../shared/runtime/runtime';
 
 describe('announcing a finished run', () => {

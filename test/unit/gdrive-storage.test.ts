@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { text } from 'node:stream/consumers';
 import { GDriveStorage } from '../../shared/engine/storage/gdrive.storage';
 import { AppError, ErrorCode } from '../../shared/errors';
-import { uniqueName } from '../helpers/services';
+import { uniqueName } from '../../scripts/lib/services';
 
 /** /dev/shm is a tmpfs mount point on every Linux, so it stands in for an rclone mount. */
 const REAL_MOUNT = '/dev/shm';
@@ -20,7 +20,7 @@ async function write(storage: GDriveStorage, name: string, content: string) {
 
 const unavailable = (path: string, reason: RegExp) => (err: AppError) =>
   err.code === ErrorCode.StorageUnavailable &&
-  err.status === 503 &&
+  err.retryable &&
   err.message.startsWith(`Google Drive mount not available at ${path}: `) &&
   reason.test(err.message);
 
@@ -109,7 +109,7 @@ describe('Google Drive storage (mounted directory)', () => {
   for (const name of hostile) {
     it(`refuses the name ${JSON.stringify(name)} before looking at the mount`, async () => {
       const storage = new GDriveStorage('gdrive', join(root, 'missing'), { requireMount: true });
-      const invalid = (err: AppError) => err.code === ErrorCode.InvalidStorageName && err.status === 400;
+      const invalid = (err: AppError) => err.code === ErrorCode.InvalidStorageName;
       await assert.rejects(storage.createWriter(name), invalid);
       await assert.rejects(storage.openRead(name), invalid);
       await assert.rejects(storage.stat(name), invalid);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { OutcomeFacts, outcomeEventName, outcomeToEvent, wantsEvent } from '../../shared/notify/outcome-events';
-import type { NotificationEvent } from '../../shared/notify/events';
+import type { NotificationEvent } from '../../shared/domain/notification-events';
 
 const finishedAt = new Date('2026-01-18T10:30:05.000Z');
 const execution = {

@@ -5,7 +5,7 @@ import { discordMessage, slackMessage } from '../../shared/notify/chat-messages'
 import { classifyHttpStatus } from '../../shared/notify/delivery-result';
 import { emailMessage } from '../../shared/notify/email-message';
 import { isRetryableSmtpError } from '../../shared/notify/email-sender';
-import type { BackupEvent, NotificationEvent } from '../../shared/notify/events';
+import type { BackupEvent, NotificationEvent } from '../../shared/domain/notification-events';
 import { buildWebhookRequest, serializeEvent, signBody } from '../../shared/notify/webhook-request';
 
 const completed: BackupEvent = {
@@ -134,7 +134,12 @@ describe('chat and e-mail formats', () => {
   it('Slack: Block Kit with a fallback text, the facts as fields, and mrkdwn control characters escaped', () => {
     const message = slackMessage(failed);
     assert.equal(message.text, ':rotating_light: Backup failed: database');
-    const [header, section, fields, context] = message.blocks as any[];
+    const [header, section, fields, context] = message.blocks as [
+      object,
+      { text: { text: string } },
+      { fields: object[] },
+      { type: string; elements: { text: string }[] },
+    ];
     assert.deepEqual(header, { type: 'header', text: { type: 'plain_text', text: 'Backup failed: database', emoji: true } });
     assert.equal(section.text.text, 'pg_dump exited with code 1: &lt;@U123&gt; &amp; @everyone "quoted"');
     assert.deepEqual(fields.fields[1], { type: 'mrkdwn', text: '*File*\nkanbu_backup_2026-01-18T10-30-00.sql.gz' });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { isTransientPgError } from '../../shared/engine/sources/pg-dump-errors';
 import { PgDumpDirectSource } from '../../shared/engine/sources/pg-dump.source';
-import { parsePostgresUrl } from '../../shared/engine/sources/postgres-connection';
+import { parsePostgresUrl } from '../../shared/config/postgres-url';
 
 describe('pg_dump direct source', () => {
   let dir: string;

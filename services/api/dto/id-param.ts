@@ -3,7 +3,7 @@ import { AppError, ErrorCode } from '../../../shared/errors';
 
 export function uuidParam(value: string | string[] | undefined, what: string): string {
   if (typeof value !== 'string' || !isUUID(value)) {
-    throw AppError.badRequest(ErrorCode.ValidationFailed, `${what} id must be a UUID`);
+    throw new AppError(ErrorCode.ValidationFailed, `${what} id must be a UUID`);
   }
   return value;
 }

@@ -2,8 +2,8 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../../../shared/catalog/entities/notification-delivery.entity';
 import { IsUrlWithProtocol } from '../../../shared/config/env-decorators';
-import { Channel, CHANNELS, DELIVERY_CHANNELS, DeliveryChannel } from '../../../shared/notify/channels';
-import { EVENT_NAMES } from '../../../shared/notify/events';
+import { Channel, CHANNELS, DELIVERY_CHANNELS, DeliveryChannel } from '../../../shared/domain/delivery-channel';
+import { EVENT_NAMES } from '../../../shared/domain/notification-events';
 import { PageQuery } from './page-query';
 
 /** `""` clears a field just like `null`. */

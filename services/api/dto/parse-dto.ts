@@ -19,21 +19,21 @@ function flatten(errors: ValidationError[], parent = ''): { field: string; messa
 export function parseDto<T extends object>(dto: Constructor<T>, input: unknown): T {
   const plain = input === undefined || input === null ? {} : input;
   if (typeof plain !== 'object' || Array.isArray(plain)) {
-    throw AppError.badRequest(ErrorCode.ValidationFailed, 'Request body must be a JSON object');
+    throw new AppError(ErrorCode.ValidationFailed, 'Request body must be a JSON object');
   }
   // JSON.parse and the query parser make these own keys; they are never fields of ours.
   for (const key of ['__proto__', 'constructor', 'prototype']) {
     if (Object.hasOwn(plain, key))
-      throw AppError.badRequest(ErrorCode.ValidationFailed, `Invalid request: property ${key} should not exist`, [
-        { field: key, messages: [`property ${key} should not exist`] },
-      ]);
+      throw new AppError(ErrorCode.ValidationFailed, `Invalid request: property ${key} should not exist`, {
+        details: [{ field: key, messages: [`property ${key} should not exist`] }],
+      });
   }
   const instance = plainToInstance(dto, plain);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length > 0) {
     const details = flatten(errors);
     const summary = details.map((d) => `${d.field}: ${d.messages.join(', ')}`).join('; ');
-    throw AppError.badRequest(ErrorCode.ValidationFailed, `Invalid request: ${summary}`, details);
+    throw new AppError(ErrorCode.ValidationFailed, `Invalid request: ${summary}`, { details: details });
   }
   return instance;
 }

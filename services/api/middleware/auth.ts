@@ -17,7 +17,7 @@ function bearerToken(req: Request): string | undefined {
 }
 
 function unauthorized(message: string): AppError {
-  return new AppError(ErrorCode.Unauthorized, message, { status: 401 });
+  return new AppError(ErrorCode.Unauthorized, message);
 }
 
 /** `Authorization: Bearer <key>` against a configured key, or any of several (each compared, in constant time). */

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, ErrorCode, isAppError } from '../../../shared/errors';
 import { createLogger } from '../../../shared/logging';
+import { HTTP_STATUS } from '../http-status';
 
 const logger = createLogger('API');
 
@@ -13,26 +14,28 @@ interface HttpParserError {
 function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
   const parserError = err as HttpParserError;
-  if (parserError?.type === 'entity.parse.failed') return AppError.badRequest(ErrorCode.InvalidJson, 'Request body is not valid JSON');
-  if (parserError?.type === 'entity.too.large') return new AppError(ErrorCode.PayloadTooLarge, 'Request body is too large', { status: 413 });
+  if (parserError?.type === 'entity.parse.failed') return new AppError(ErrorCode.InvalidJson, 'Request body is not valid JSON');
+  if (parserError?.type === 'entity.too.large') return new AppError(ErrorCode.PayloadTooLarge, 'Request body is too large');
+  // Any other unreadable body (an unsupported charset or encoding, an aborted upload).
   if (parserError?.status && parserError.status >= 400 && parserError.status < 500) {
-    return new AppError(ErrorCode.ValidationFailed, 'The request could not be read', { status: parserError.status });
+    return new AppError(ErrorCode.ValidationFailed, 'The request could not be read');
   }
-  return new AppError(ErrorCode.Internal, 'Internal server error', { status: 500, cause: err });
+  return new AppError(ErrorCode.Internal, 'Internal server error', { cause: err });
 }
 
 export function errorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(err);
   const appError = toAppError(err);
-  if (appError.status >= 500) {
+  const status = HTTP_STATUS[appError.code];
+  if (status >= 500) {
     const cause = appError.code === ErrorCode.Internal ? err : appError;
     logger.error(`${req.method} ${req.path} failed: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
   }
   const body: { code: string; message: string; details?: unknown } = { code: appError.code, message: appError.message };
   if (appError.details !== undefined) body.details = appError.details;
-  res.status(appError.status).json({ error: body });
+  res.status(status).json({ error: body });
 }
 
 export function notFoundHandler(req: Request, _res: Response, next: NextFunction): void {
-  next(AppError.notFound(ErrorCode.RouteNotFound, `No route for ${req.method} ${req.path}`));
+  next(new AppError(ErrorCode.RouteNotFound, `No route for ${req.method} ${req.path}`));
 }

@@ -21,7 +21,7 @@ export function backupRoutes(runtime: Runtime): Router {
 
   async function findBackup(id: string | string[] | undefined) {
     const backup = await runtime.backups.findByIdWithCopies(uuidParam(id, 'Backup'));
-    if (!backup) throw AppError.notFound(ErrorCode.BackupNotFound, 'Backup not found');
+    if (!backup) throw new AppError(ErrorCode.BackupNotFound, 'Backup not found');
     return backup;
   }
 
@@ -51,7 +51,7 @@ export function backupRoutes(runtime: Runtime): Router {
   router.get('/:id/download', async (req, res) => {
     const backup = await findBackup(req.params.id);
     if (!USABLE_BACKUP_STATUSES.includes(backup.status)) {
-      throw AppError.conflict(ErrorCode.BackupNotCompleted, `Backup is ${backup.status}; only completed backups can be downloaded`);
+      throw new AppError(ErrorCode.BackupNotCompleted, `Backup is ${backup.status}; only completed backups can be downloaded`);
     }
     const query = parseDto(DownloadBackupQuery, req.query);
     const opened = await runtime.reader.open(backup, { verify: query.verify });
@@ -90,7 +90,7 @@ export function backupRoutes(runtime: Runtime): Router {
       throw new AppError(
         ErrorCode.BackupDeleteIncomplete,
         `Backup ${backup.filename} could not be deleted everywhere (${failed.map((c) => `${c.target}: ${c.error}`).join('; ')}); the record is kept, delete again to retry`,
-        { status: 502, details: { copies: result.copies } },
+        { details: { copies: result.copies } },
       );
     }
     res.json({ deleted: backup.id, filename: backup.filename, copies: result.copies });

@@ -16,7 +16,7 @@ export function executionRoutes(runtime: Runtime): Router {
 
   router.get('/:id', async (req, res) => {
     const execution = await runtime.executions.findById(uuidParam(req.params.id, 'Execution'));
-    if (!execution) throw AppError.notFound(ErrorCode.ExecutionNotFound, 'Execution not found');
+    if (!execution) throw new AppError(ErrorCode.ExecutionNotFound, 'Execution not found');
     res.json(presentExecution(execution));
   });
 

@@ -14,10 +14,10 @@ export function jobRoutes(runtime: Runtime): Router {
 
   router.get('/:id', async (req, res) => {
     const id = req.params.id;
-    if (!JOB_ID.test(id)) throw AppError.badRequest(ErrorCode.ValidationFailed, 'Invalid job id: expected the jobId the API returned');
+    if (!JOB_ID.test(id)) throw new AppError(ErrorCode.ValidationFailed, 'Invalid job id: expected the jobId the API returned');
     const found = await Promise.all(runtime.queues.all().map(async (queue) => ({ queue, job: (await queue.getJob(id)) as Job | undefined })));
     const hit = found.find((f) => f.job);
-    if (!hit?.job) throw AppError.notFound(ErrorCode.JobNotFound, 'Job not found (it may have been removed after completion; see /api/executions)');
+    if (!hit?.job) throw new AppError(ErrorCode.JobNotFound, 'Job not found (it may have been removed after completion; see /api/executions)');
     // State first, then the job's hash again: BullMQ moves both in one script, so the
     // hash read after the state is never older than it (a failed job has its reason).
     const state = await hit.job.getState();

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { AppError, ErrorCode } from '../../../shared/errors';
 import type { Backup } from '../../../shared/catalog/entities';
 import { databaseRestoreWarnings, sourceRestoreWarnings } from '../../../shared/domain/restore-warnings';
-import { parsePostgresUrl } from '../../../shared/engine/sources/postgres-connection';
+import { parsePostgresUrl } from '../../../shared/config/postgres-url';
 import type { PendingRestore } from '../../../shared/jobs/restore/confirmation-tokens';
 import { loadRestorableBackup } from '../../../shared/jobs/restore/restore-input';
 import { checkSourceRestoreTarget } from '../../../shared/jobs/restore/run-restore';
@@ -23,8 +23,8 @@ export function restoreRoutes(runtime: Runtime): Router {
   function plan(backup: Backup, body: RestoreRequestDto): { pending: PendingRestore; target: Record<string, unknown>; warnings: string[] } {
     const keepPrevious = body.keepPrevious ?? true;
     if (backup.type === 'source') {
-      if (!body.targetPath) throw AppError.badRequest(ErrorCode.ValidationFailed, 'targetPath is required: a source backup restores into a directory');
-      if (body.targetDatabase) throw AppError.badRequest(ErrorCode.ValidationFailed, 'targetDatabase is for database backups');
+      if (!body.targetPath) throw new AppError(ErrorCode.ValidationFailed, 'targetPath is required: a source backup restores into a directory');
+      if (body.targetDatabase) throw new AppError(ErrorCode.ValidationFailed, 'targetDatabase is for database backups');
       checkSourceRestoreTarget(runtime.config, body.targetPath);
       const replaceExisting = body.replaceExisting ?? false;
       return {
@@ -34,7 +34,7 @@ export function restoreRoutes(runtime: Runtime): Router {
       };
     }
     if (body.targetPath || body.replaceExisting !== undefined)
-      throw AppError.badRequest(ErrorCode.ValidationFailed, 'targetPath and replaceExisting are for source backups');
+      throw new AppError(ErrorCode.ValidationFailed, 'targetPath and replaceExisting are for source backups');
     return {
       pending: { backupId: backup.id, targetDatabase: body.targetDatabase, keepPrevious },
       target: { database: body.targetDatabase ?? live(), replacesLiveDatabase: !body.targetDatabase, keepPrevious },
@@ -68,9 +68,9 @@ export function restoresRoutes(runtime: Runtime): Router {
   const router = Router();
   router.delete('/:id/previous', async (req, res) => {
     const restore = await runtime.executions.findById(uuidParam(req.params.id, 'Restore'));
-    if (!restore || restore.kind !== 'restore') throw AppError.notFound(ErrorCode.RestoreNotFound, 'Restore not found');
+    if (!restore || restore.kind !== 'restore') throw new AppError(ErrorCode.RestoreNotFound, 'Restore not found');
     if (typeof restore.details?.previousDatabase !== 'string') {
-      throw AppError.conflict(ErrorCode.RestoreNotFound, 'This restore kept no previous database (or it was dropped already)');
+      throw new AppError(ErrorCode.NoPreviousDatabase, 'This restore kept no previous database (or it was dropped already)');
     }
     const job = await enqueue(runtime.enqueueDeps, 'restore', { action: 'drop-previous', trigger: 'api', restoreExecutionId: restore.id }, { attempts: 1 });
     res.status(202).json({ ...acceptedJob(job), database: restore.details.previousDatabase });

@@ -22,7 +22,7 @@ export function scheduleRoutes(runtime: Runtime): Router {
 
   async function findSchedule(id: string | string[] | undefined) {
     const schedule = await runtime.schedules.findById(uuidParam(id, 'Schedule'));
-    if (!schedule) throw AppError.notFound(ErrorCode.ScheduleNotFound, 'Schedule not found');
+    if (!schedule) throw new AppError(ErrorCode.ScheduleNotFound, 'Schedule not found');
     return schedule;
   }
 

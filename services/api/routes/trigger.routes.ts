@@ -20,12 +20,12 @@ export function triggerRoutes(runtime: Runtime, json: RequestHandler): Router {
 
   async function slotFor(scheduleId: string, type: string): Promise<{ slot: string; jobId: string }> {
     const schedule = await runtime.schedules.findById(scheduleId);
-    if (!schedule) throw AppError.notFound(ErrorCode.ScheduleNotFound, 'Schedule not found');
-    if (!schedule.enabled) throw AppError.conflict(ErrorCode.ScheduleDisabled, `Schedule "${schedule.name}" is disabled`);
+    if (!schedule) throw new AppError(ErrorCode.ScheduleNotFound, 'Schedule not found');
+    if (!schedule.enabled) throw new AppError(ErrorCode.ScheduleDisabled, `Schedule "${schedule.name}" is disabled`);
     if (schedule.type !== type) {
-      throw AppError.badRequest(ErrorCode.ValidationFailed, `type must be the schedule's type (${schedule.type})`, [
-        { field: 'type', messages: [`must be ${schedule.type}`] },
-      ]);
+      throw new AppError(ErrorCode.ValidationFailed, `type must be the schedule's type (${schedule.type})`, {
+        details: [{ field: 'type', messages: [`must be ${schedule.type}`] }],
+      });
     }
     const slot = scheduleSlot(schedule, runtime.config.BACKUP_CRON_TIMEZONE, new Date());
     return { slot, jobId: `slot-${schedule.id}-${Date.parse(slot)}` };
@@ -34,7 +34,7 @@ export function triggerRoutes(runtime: Runtime, json: RequestHandler): Router {
   router.post(
     '/',
     (_req, _res, next) => {
-      if (!enabled) return next(AppError.notFound(ErrorCode.TriggerDisabled, 'The trigger endpoint is disabled (BACKUP_SCHEDULER_MODE=internal)'));
+      if (!enabled) return next(new AppError(ErrorCode.TriggerDisabled, 'The trigger endpoint is disabled (BACKUP_SCHEDULER_MODE=internal)'));
       next();
     },
     requireBearer(() => runtime.config.BACKUP_TRIGGER_API_KEY, 'trigger API key'),

@@ -32,10 +32,7 @@ export function verificationRoutes(runtime: Runtime): Router {
     const { mode = 'checksum' } = parseDto(VerifyRequestDto, req.body);
     const backup = await loadRestorableBackup(runtime.backups, runtime.keys, id, undefined);
     if (mode === 'restore-test' && backup.type !== 'database') {
-      throw AppError.badRequest(
-        ErrorCode.ValidationFailed,
-        `A restore test loads a database backup; ${backup.filename} is a source backup: use mode "checksum"`,
-      );
+      throw new AppError(ErrorCode.ValidationFailed, `A restore test loads a database backup; ${backup.filename} is a source backup: use mode "checksum"`);
     }
     const job = await enqueue(runtime.enqueueDeps, 'verify', { backupId: backup.id, mode, trigger: 'api' });
     res.status(202).json(acceptedJob(job));

@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import type { Schedule } from '../../../shared/catalog/entities';
 import { scheduleSlot } from '../../../shared/domain/schedule-settings';
 import { errorMessage } from '../../../shared/errors';
-import { backupDeps } from '../../../shared/jobs/backup-deps';
+import { backupDeps } from '../../../shared/runtime/use-case-deps';
 import { createBackup } from '../../../shared/jobs/create-backup';
 import { enqueuePrune } from '../../../shared/jobs/enqueue-prune';
 import { recoverBeforeRun } from '../../../shared/jobs/restore/recover-database';

@@ -1,3 +1,4 @@
+import type { JobPayloads } from '../../../shared/queue/job-payloads';
 import type { QueueName } from '../../../shared/queue/queue-names';
 import type { Runtime } from '../../../shared/runtime/runtime';
 import type { JobHandler } from '../job-runner';
@@ -7,12 +8,11 @@ import { notifyProcessor } from './notify.processor';
 import { restoreProcessor } from './restore.processor';
 import { verifyProcessor } from './verify.processor';
 
-// Each handler is typed by its own payload; the registry only needs to call it.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type ProcessorFactory = (runtime: Runtime) => JobHandler<any>;
+/** Builds the handler of queue Q, typed by that queue's payload. */
+export type ProcessorFactory<Q extends QueueName> = (runtime: Runtime) => JobHandler<JobPayloads[Q]>;
 
 /** The handler of each queue. A worker refuses to consume a queue that has none. */
-export const PROCESSORS: Partial<Record<QueueName, ProcessorFactory>> = {
+export const PROCESSORS: { [Q in QueueName]?: ProcessorFactory<Q> } = {
   backup: backupProcessor,
   prune: pruneProcessor,
   notify: notifyProcessor,

@@ -6,6 +6,7 @@ import { catalogRestoreInput, loadRestorableBackup } from '../../../shared/jobs/
 import { restoreLockResource, RestoreOrder, runRestore } from '../../../shared/jobs/restore/run-restore';
 import type { RestoreJobData } from '../../../shared/queue/job-payloads';
 import type { Runtime } from '../../../shared/runtime/runtime';
+import { restoreDeps } from '../../../shared/runtime/use-case-deps';
 import type { JobContext, JobHandler } from '../job-runner';
 import { runExclusive } from '../run-exclusive';
 
@@ -13,7 +14,7 @@ async function dropPrevious(runtime: Runtime, ctx: JobContext, restoreExecutionI
   const restore = await runtime.executions.findById(restoreExecutionId);
   const previous = restore?.details?.previousDatabase;
   if (!restore || restore.kind !== 'restore' || typeof previous !== 'string') {
-    throw AppError.notFound(ErrorCode.RestoreNotFound, 'That restore kept no previous database');
+    throw new AppError(ErrorCode.NoPreviousDatabase, 'That restore kept no previous database');
   }
   const admin = new DatabaseAdmin(await createPostgresExecutor(runtime.config), ctx.logger);
   // The journal knows the kept database by OID: a database that took its name since is not the one to drop.
@@ -46,8 +47,8 @@ export function restoreProcessor(runtime: Runtime): JobHandler<RestoreJobData> {
       replaceExisting: data.replaceExisting,
       keepPrevious: data.keepPrevious,
     };
-    return runExclusive(runtime, job, ctx, restoreLockResource(runtime, order), (lockLost) =>
-      runRestore(runtime, order, { executionId: ctx.execution.id, logger: ctx.logger, onProgress: ctx.progress, signal: lockLost }),
+    return runExclusive(runtime, job, ctx, restoreLockResource(runtime.config, order), (lockLost) =>
+      runRestore(restoreDeps(runtime), order, { executionId: ctx.execution.id, logger: ctx.logger, onProgress: ctx.progress, signal: lockLost }),
     );
   };
 }

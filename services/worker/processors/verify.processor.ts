@@ -1,8 +1,8 @@
 import type { Job } from 'bullmq';
-import { createVerifyExecutor } from '../../../shared/engine/postgres/postgres-executor-factory';
 import { verifyBackup } from '../../../shared/jobs/verify-backup';
 import type { VerifyJobData } from '../../../shared/queue/job-payloads';
 import type { Runtime } from '../../../shared/runtime/runtime';
+import { verifyDeps } from '../../../shared/runtime/use-case-deps';
 import type { JobContext, JobHandler } from '../job-runner';
 import { LATEST_BACKUP } from '../verify-schedule';
 
@@ -19,17 +19,12 @@ export function verifyProcessor(runtime: Runtime): JobHandler<VerifyJobData> {
       backupId = latest.id;
     }
     await runtime.executions.linkBackup(ctx.execution.id, backupId);
-    const result = await verifyBackup(
-      {
-        backups: runtime.backups,
-        copies: runtime.copies,
-        targets: runtime.targets,
-        keys: runtime.keys,
-        executor: () => createVerifyExecutor(runtime.config),
-        logger: ctx.logger,
-      },
-      { backupId, executionId: ctx.execution.id, mode: job.data.mode, onProgress: ctx.progress },
-    );
+    const result = await verifyBackup(verifyDeps(runtime, ctx.logger), {
+      backupId,
+      executionId: ctx.execution.id,
+      mode: job.data.mode,
+      onProgress: ctx.progress,
+    });
     await runtime.executions.mergeDetails(ctx.execution.id, { mode: job.data.mode, ...result });
     return result;
   };

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { AlertKind } from '../../notify/events';
+import type { AlertKind } from '../../domain/notification-events';
 
 /**
  * One row per occurrence of an alert condition, from when it was first seen

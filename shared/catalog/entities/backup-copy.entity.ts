@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { CopyStatus } from '../../domain/types';
 import { bigintToNumber } from './bigint-transformer';
-import { Backup } from './backup.entity';
+import type { Backup } from './backup.entity';
 
 /** One row per storage target a backup was written to (primary and replicas). */
 @Entity('backup_copy')
@@ -13,7 +13,7 @@ export class BackupCopy {
   @Column({ name: 'backup_id', type: 'uuid' })
   backupId: string;
 
-  @ManyToOne(() => Backup, (backup) => backup.copies, { onDelete: 'CASCADE' })
+  @ManyToOne('Backup', (backup: Backup) => backup.copies, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'backup_id', foreignKeyConstraintName: 'FK_backup_copy_backup' })
   backup?: Backup;
 

@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
 import type { BackupPurpose, BackupStatus, BackupType, Compression, Trigger, VerificationStatus } from '../../domain/types';
 import { bigintToNumber } from './bigint-transformer';
-import { BackupCopy } from './backup-copy.entity';
+// Type-only, and the relation named by entity, so the two entities do not import each other.
+import type { BackupCopy } from './backup-copy.entity';
 
 @Entity('backup')
 @Index('idx_backup_type_status_created', ['type', 'status', 'createdAt'])
@@ -90,6 +91,6 @@ export class Backup {
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt: Date | null;
 
-  @OneToMany(() => BackupCopy, (copy) => copy.backup)
+  @OneToMany('BackupCopy', (copy: BackupCopy) => copy.backup)
   copies?: BackupCopy[];
 }

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { DeliveryChannel } from '../../notify/channels';
+import type { DeliveryChannel } from '../../domain/delivery-channel';
 
 export const DELIVERY_STATUSES = ['delivered', 'failed', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

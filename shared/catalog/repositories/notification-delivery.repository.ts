@@ -1,5 +1,5 @@
 import { DataSource, FindOptionsWhere, Repository } from 'typeorm';
-import type { DeliveryChannel } from '../../notify/channels';
+import type { DeliveryChannel } from '../../domain/delivery-channel';
 import { DeliveryStatus, NotificationDelivery } from '../entities/notification-delivery.entity';
 import { Page, PageRequest, skipTake, toPage } from './pagination';
 

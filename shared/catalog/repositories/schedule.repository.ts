@@ -9,7 +9,7 @@ export type ScheduleFields = Pick<
 
 function nameTaken(err: unknown, name: string | undefined): AppError | unknown {
   const code = err instanceof QueryFailedError ? (err.driverError as { code?: string } | undefined)?.code : undefined;
-  return code === '23505' ? AppError.conflict(ErrorCode.ScheduleNameTaken, `A schedule named "${name}" already exists`) : err;
+  return code === '23505' ? new AppError(ErrorCode.ScheduleNameTaken, `A schedule named "${name}" already exists`) : err;
 }
 
 /** Schedules: the source of truth the BullMQ job schedulers mirror. */

@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import { ErrorCode } from '../../errors';
 import { ChildTransform } from '../process/child-transform';
 import { isTransientPgError } from '../sources/pg-dump-errors';
-import { libpqEnv, PostgresConnection } from '../sources/postgres-connection';
+import { PostgresConnection } from '../../config/postgres-url';
+import { libpqEnv } from '../sources/libpq-env';
 
 /** How to start psql for one database: the command (psql, or docker exec … psql), its arguments and environment. */
 export interface PsqlInvocation {

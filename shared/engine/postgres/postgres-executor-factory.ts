@@ -5,7 +5,7 @@ import { discoverPostgresContainer } from '../sources/docker-discovery';
 import { containerLogin } from '../sources/docker-exec';
 import { isReachable } from '../sources/pg-dump-auto.source';
 import { PgDumpDirectSource } from '../sources/pg-dump.source';
-import { parsePostgresUrl } from '../sources/postgres-connection';
+import { parsePostgresUrl } from '../../config/postgres-url';
 import { DirectPsqlExecutor, DockerPsqlExecutor, PostgresExecutor } from './postgres-executor';
 
 async function docker(config: Config): Promise<DockerPsqlExecutor> {

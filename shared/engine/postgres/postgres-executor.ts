@@ -8,7 +8,7 @@ import { DockerCli } from '../sources/docker-cli';
 import { discoverPostgresContainer, DiscoveryOptions } from '../sources/docker-discovery';
 import { containerLogin, DockerLogin, dockerExec } from '../sources/docker-exec';
 import { isTransientPgError } from '../sources/pg-dump-errors';
-import type { PostgresConnection } from '../sources/postgres-connection';
+import type { PostgresConnection } from '../../config/postgres-url';
 
 /**
  * Runs SQL on the server that holds the Kanbu database, by way of `psql`, so

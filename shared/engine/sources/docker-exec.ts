@@ -1,5 +1,5 @@
 import type { DockerCli } from './docker-cli';
-import type { PostgresConnection } from './postgres-connection';
+import type { PostgresConnection } from '../../config/postgres-url';
 
 /** Who pg_dump / psql connect as inside the container, over its local socket. */
 export interface DockerLogin {

@@ -5,7 +5,7 @@ import { discoverPostgresContainer, DiscoveryOptions } from './docker-discovery'
 import { containerLogin, DockerLogin, dockerExec } from './docker-exec';
 import { isTransientPgError } from './pg-dump-errors';
 import { PG_DUMP_ARGS } from './pg-dump.source';
-import type { PostgresConnection } from './postgres-connection';
+import type { PostgresConnection } from '../../config/postgres-url';
 
 export interface DockerSourceOptions extends DiscoveryOptions {
   /** From DATABASE_URL when set: user, password and database; host and port do not apply inside the container. */

@@ -3,7 +3,8 @@ import { childOutputStream } from '../process/child-output-stream';
 import { BackupSource, OpenedSource } from './backup-source';
 import { isTransientPgError } from './pg-dump-errors';
 import { assertPgDumpCanDump, pgDumpVersion } from './pg-dump-version';
-import { libpqEnv, PostgresConnection } from './postgres-connection';
+import { PostgresConnection } from '../../config/postgres-url';
+import { libpqEnv } from './libpq-env';
 
 /** Plain SQL that restores into an empty database with `psql`, owned by whoever restores it. */
 export const PG_DUMP_ARGS = ['--format=plain', '--no-owner', '--no-privileges', '--clean', '--if-exists', '--quote-all-identifiers'];

@@ -7,7 +7,7 @@ import { sourceExcludes } from './exclude-patterns';
 import { PgDumpAutoSource } from './pg-dump-auto.source';
 import { PgDumpDockerSource } from './pg-dump-docker.source';
 import { PgDumpDirectSource } from './pg-dump.source';
-import { parsePostgresUrl } from './postgres-connection';
+import { parsePostgresUrl } from '../../config/postgres-url';
 import { TarSource } from './tar.source';
 
 export type SourceFactory = (type: BackupType) => BackupSource;

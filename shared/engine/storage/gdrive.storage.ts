@@ -87,7 +87,7 @@ export class GDriveStorage extends LocalStorage {
   private async assertMounted(writable: boolean): Promise<void> {
     const problem = await mountProblem(this.root, { mountPoint: this.options.requireMount, writable });
     if (problem) {
-      throw new AppError(ErrorCode.StorageUnavailable, `Google Drive mount not available at ${this.root}: ${problem}`, { status: 503, retryable: true });
+      throw new AppError(ErrorCode.StorageUnavailable, `Google Drive mount not available at ${this.root}: ${problem}`, { retryable: true });
     }
   }
 }

@@ -183,7 +183,7 @@ export class LocalStorage implements StorageBackend {
     try {
       await access(this.root, constants.W_OK);
     } catch {
-      throw new AppError(ErrorCode.StorageUnavailable, `Backup directory ${this.root} is not writable`, { status: 503 });
+      throw new AppError(ErrorCode.StorageUnavailable, `Backup directory ${this.root} is not writable`);
     }
   }
 
@@ -202,7 +202,6 @@ export class LocalStorage implements StorageBackend {
       await mkdir(this.root, { recursive: true, mode: 0o700 });
     } catch (err) {
       throw new AppError(ErrorCode.StorageUnavailable, `Backup directory ${this.root} cannot be created: ${(err as Error).message}`, {
-        status: 503,
         retryable: true,
       });
     }
@@ -212,7 +211,7 @@ export class LocalStorage implements StorageBackend {
     try {
       await access(path, constants.R_OK);
     } catch {
-      throw new AppError(ErrorCode.BackupFileNotFound, `Backup file not found: ${name} is not in ${this.root}`, { status: 404 });
+      throw new AppError(ErrorCode.BackupFileNotFound, `Backup file not found: ${name} is not in ${this.root}`);
     }
   }
 }

@@ -44,7 +44,6 @@ interface Branch {
 
 function requireAllError(target: string, cause: unknown): AppError {
   return new AppError(ErrorCode.StorageUnavailable, `The copy to ${target} failed and BACKUP_REQUIRE_ALL_COPIES is on: ${errorMessage(cause)}`, {
-    status: 503,
     retryable: true,
     cause,
   });
@@ -76,8 +75,12 @@ export class ReplicatedWriter implements StorageWriter {
     this.fatal.catch(() => undefined);
     for (const branch of this.live()) branch.writer!.stream.on('error', (err) => this.drop(branch, err));
     this.stream = new Writable({
-      write: (chunk: Buffer, _encoding, callback) => this.writeAll(chunk).then(() => callback(), callback),
-      final: (callback) => this.endAll().then(() => callback(), callback),
+      write: (chunk: Buffer, _encoding, callback) => {
+        this.writeAll(chunk).then(() => callback(), callback);
+      },
+      final: (callback) => {
+        this.endAll().then(() => callback(), callback);
+      },
     });
   }
 
@@ -199,7 +202,7 @@ export async function openReplicatedWriter(targets: readonly StorageBackend[], n
   const unopened = branches.filter((b) => !b.writer);
   const fatal = unopened.find((b) => b.primary) ?? (options.requireAll ? unopened[0] : undefined);
   if (fatal) {
-    await Promise.allSettled(branches.map((b) => b.writer?.abort(fatal.error)));
+    await Promise.allSettled(branches.flatMap((b) => (b.writer ? [b.writer.abort(fatal.error)] : [])));
     throw fatal.primary ? fatal.error : requireAllError(fatal.target, fatal.error);
   }
   for (const b of unopened) options.onCopyFailed?.(b.target, b.error!);

@@ -30,7 +30,6 @@ export function s3Failure(err: unknown, action: string, where: string): AppError
   const e = err as SdkError;
   const name = e?.name && e.name !== 'Error' ? `${e.name}: ` : '';
   return new AppError(ErrorCode.StorageUnavailable, `S3 ${action} failed at ${where}: ${name}${errorMessage(err)}`, {
-    status: 503,
     retryable: !PERMANENT.has(e?.name ?? ''),
     cause: err,
   });

@@ -94,7 +94,7 @@ export function createS3Writer(t: S3WriteTarget): StorageWriter {
         if (uploadError) throw uploadError;
         const sizeBytes = await sizeOf(t.tempKey);
         if (await exists(t.finalKey)) {
-          throw new AppError(ErrorCode.StorageUnavailable, `${t.where} already exists; a backup is never overwritten`, { status: 409 });
+          throw new AppError(ErrorCode.BackupFileExists, `${t.where} already exists; a backup is never overwritten`);
         }
         finalKeyWritten = true;
         await copyWithAttributes(

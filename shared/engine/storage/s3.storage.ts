@@ -75,7 +75,7 @@ export class S3Storage implements StorageBackend {
       );
       return result.Body as Readable;
     } catch (err) {
-      if (isNotFound(err)) throw AppError.notFound(ErrorCode.BackupFileNotFound, `Backup file not found: ${name} is not in ${this.location}`);
+      if (isNotFound(err)) throw new AppError(ErrorCode.BackupFileNotFound, `Backup file not found: ${name} is not in ${this.location}`);
       throw s3Failure(err, 'read', this.describe(name));
     }
   }
@@ -135,8 +135,7 @@ export class S3Storage implements StorageBackend {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
     } catch (err) {
-      if (isNotFound(err))
-        throw new AppError(ErrorCode.StorageUnavailable, `S3 bucket ${this.settings.bucket} does not exist at ${this.location}`, { status: 503 });
+      if (isNotFound(err)) throw new AppError(ErrorCode.StorageUnavailable, `S3 bucket ${this.settings.bucket} does not exist at ${this.location}`);
       throw s3Failure(err, 'bucket check', this.location);
     }
   }
@@ -171,7 +170,7 @@ export class S3Storage implements StorageBackend {
     try {
       head = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: source }));
     } catch (err) {
-      if (isNotFound(err)) throw AppError.notFound(ErrorCode.BackupFileNotFound, `Backup file not found: ${from} is not in ${this.location}`);
+      if (isNotFound(err)) throw new AppError(ErrorCode.BackupFileNotFound, `Backup file not found: ${from} is not in ${this.location}`);
       throw s3Failure(err, 'copy', this.describe(from));
     }
     const attributes = { metadata: head.Metadata ?? {}, sse: this.settings.sse, sseKmsKeyId: this.settings.sseKmsKeyId, storageClass };

@@ -14,9 +14,7 @@ export function isSafeName(name: string): boolean {
 
 export function assertSafeName(name: string): string {
   if (!isSafeName(name)) {
-    throw new AppError(ErrorCode.InvalidStorageName, 'Invalid backup file name: only letters, digits, ".", "_" and "-" are allowed, without path separators', {
-      status: 400,
-    });
+    throw new AppError(ErrorCode.InvalidStorageName, 'Invalid backup file name: only letters, digits, ".", "_" and "-" are allowed, without path separators');
   }
   return name;
 }

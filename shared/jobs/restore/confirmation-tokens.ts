@@ -36,14 +36,14 @@ export class RestoreConfirmations {
   async redeem(token: string, backupId: string): Promise<PendingRestore> {
     const raw = await this.redis.getdel(this.key(token));
     if (!raw) {
-      throw AppError.conflict(
+      throw new AppError(
         ErrorCode.RestoreTokenInvalid,
         'The confirmation token is invalid, expired or already used; request a new one with POST /api/backups/:id/restore',
       );
     }
     const pending = JSON.parse(raw) as PendingRestore;
     if (pending.backupId !== backupId) {
-      throw AppError.conflict(ErrorCode.RestoreTokenInvalid, 'The confirmation token was issued for another backup');
+      throw new AppError(ErrorCode.RestoreTokenInvalid, 'The confirmation token was issued for another backup');
     }
     return pending;
   }

@@ -1,11 +1,19 @@
 import { errorMessage } from '../../errors';
 import type { Logger } from '../../logging';
 import { backupLockResource } from '../../queue/locks';
-import type { Runtime } from '../../runtime/runtime';
+import type { Config } from '../../config';
+import type { RestoreJournalRepository } from '../../catalog/repositories';
+import type { ResourceLocks } from '../../queue/locks';
 import { createPostgresExecutor } from '../../engine/postgres/postgres-executor-factory';
 import { recoverSwaps, SwapRecoveryDeps } from './swap-recovery';
 
-type RecoveryRuntime = Pick<Runtime, 'config' | 'journal' | 'executions' | 'locks'>;
+/** The part of the runtime the recovery reads. */
+export interface RecoveryRuntime {
+  config: Config;
+  journal: RestoreJournalRepository;
+  executions: SwapRecoveryDeps['executions'];
+  locks: Pick<ResourceLocks, 'tryAcquire'>;
+}
 
 /** What the swap recovery of the configured database needs; null when DATABASE_URL cannot be read (the run then fails with the reason). */
 export async function swapRecoveryDeps(runtime: RecoveryRuntime, logger: Logger): Promise<SwapRecoveryDeps | null> {

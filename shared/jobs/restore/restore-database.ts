@@ -2,7 +2,7 @@ import type { Backup, RestoreJournalEntry } from '../../catalog/entities';
 import { planRecovery } from '../../domain/swap-recovery';
 import { AppError, ErrorCode, errorMessage } from '../../errors';
 import type { Logger } from '../../logging';
-import type { ProgressReporter } from '../../queue/job-progress';
+import type { ProgressReporter } from '../../domain/job-progress';
 import type { KeyRing } from '../../engine/crypto/key-ring';
 import { MAINTENANCE_DATABASE } from '../../engine/postgres/postgres-executor';
 import { decodeBackup } from '../../engine/decode-pipeline';
@@ -64,7 +64,7 @@ export async function restoreDatabase(deps: RestoreDatabaseDeps, request: Restor
   progress('validating');
   if (!request.targetDatabase && live === MAINTENANCE_DATABASE) {
     // The swap runs from the maintenance database, which cannot rename itself away.
-    throw AppError.badRequest(
+    throw new AppError(
       ErrorCode.ValidationFailed,
       `The live database is "${MAINTENANCE_DATABASE}", which a restore cannot replace; restore into a new database (targetDatabase) instead`,
     );

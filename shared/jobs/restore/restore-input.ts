@@ -35,13 +35,13 @@ export interface RestoreInput {
 /** Checks everything about a catalog backup that can be checked without reading it. */
 export async function loadRestorableBackup(backups: BackupRepository, keys: KeyRing, backupId: string, type: Backup['type'] | undefined): Promise<Backup> {
   const backup = await backups.findById(backupId);
-  if (!backup) throw AppError.notFound(ErrorCode.BackupNotFound, 'Backup not found');
-  if (type && backup.type !== type) throw AppError.badRequest(ErrorCode.ValidationFailed, `Backup ${backup.filename} is a ${backup.type} backup`);
+  if (!backup) throw new AppError(ErrorCode.BackupNotFound, 'Backup not found');
+  if (type && backup.type !== type) throw new AppError(ErrorCode.ValidationFailed, `Backup ${backup.filename} is a ${backup.type} backup`);
   if (!USABLE_BACKUP_STATUSES.includes(backup.status)) {
-    throw AppError.conflict(ErrorCode.BackupNotCompleted, `Backup ${backup.filename} is ${backup.status}; only completed backups can be restored`);
+    throw new AppError(ErrorCode.BackupNotCompleted, `Backup ${backup.filename} is ${backup.status}; only completed backups can be restored`);
   }
   if (backup.encrypted && keys.size === 0) {
-    throw new AppError(ErrorCode.EncryptionKeyMissing, 'Encryption key not set: this backup is encrypted; set BACKUP_ENCRYPTION_KEY', { status: 409 });
+    throw new AppError(ErrorCode.EncryptionKeyMissing, 'Encryption key not set: this backup is encrypted; set BACKUP_ENCRYPTION_KEY');
   }
   return backup;
 }

@@ -1,4 +1,4 @@
-import type { ProgressReporter } from '../../queue/job-progress';
+import type { ProgressReporter } from '../../domain/job-progress';
 
 /** The stages of a database restore and the share of the progress bar each one takes. */
 export const RESTORE_STAGES = {

@@ -2,7 +2,7 @@ import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { AppError, ErrorCode } from '../../errors';
 import type { Logger } from '../../logging';
-import type { ProgressReporter } from '../../queue/job-progress';
+import type { ProgressReporter } from '../../domain/job-progress';
 import { tarExtractSink } from '../../engine/apply/tar-extract.sink';
 import type { KeyRing } from '../../engine/crypto/key-ring';
 import { decodeBackup } from '../../engine/decode-pipeline';
@@ -51,9 +51,9 @@ async function countFiles(path: string): Promise<number> {
  * `replaceExisting` is set; it is then kept as `<path>.pre-restore-<ts>`.
  */
 export async function restoreSourceTree(request: RestoreSourceTreeRequest): Promise<RestoreSourceTreeResult> {
-  if (!isAbsolute(request.targetPath)) throw AppError.badRequest(ErrorCode.ValidationFailed, 'targetPath must be an absolute path');
+  if (!isAbsolute(request.targetPath)) throw new AppError(ErrorCode.ValidationFailed, 'targetPath must be an absolute path');
   const target = resolve(request.targetPath);
-  if (target === dirname(target)) throw AppError.badRequest(ErrorCode.ValidationFailed, 'targetPath cannot be the root directory');
+  if (target === dirname(target)) throw new AppError(ErrorCode.ValidationFailed, 'targetPath cannot be the root directory');
   const existing = await entriesOf(target);
   if (existing && existing.length > 0 && !request.replaceExisting) {
     throw new AppError(ErrorCode.RestoreTargetExists, `${target} is not empty; restore into an empty or new directory, or ask to replace it (replaceExisting)`);

@@ -3,12 +3,12 @@ import { ProtectedPath, sourceRestoreTargetProblem } from '../../domain/restore-
 import type { BackupType } from '../../domain/types';
 import { AppError, ErrorCode } from '../../errors';
 import type { Logger } from '../../logging';
-import type { ProgressReporter } from '../../queue/job-progress';
+import type { ProgressReporter } from '../../domain/job-progress';
 import { backupLockResource, sourceLockResource } from '../../queue/locks';
-import type { Runtime } from '../../runtime/runtime';
-import { backupDeps } from '../backup-deps';
-import { createBackup } from '../create-backup';
-import { swapRecoveryDeps } from './recover-database';
+import type { BackupRepository, ExecutionRepository } from '../../catalog/repositories';
+import type { KeyRing } from '../../engine/crypto/key-ring';
+import { createBackup, CreateBackupDeps } from '../create-backup';
+import type { SwapRecoveryDeps } from './swap-recovery';
 import { restoreDatabase } from './restore-database';
 import type { RestoreInput } from './restore-input';
 import { restoreSourceTree } from './restore-source-tree';
@@ -27,6 +27,17 @@ export interface RestoreOrder {
   keepPrevious: boolean;
 }
 
+export interface RestoreDeps {
+  config: Config;
+  keys: KeyRing;
+  backups: Pick<BackupRepository, 'findById' | 'update'>;
+  executions: Pick<ExecutionRepository, 'mergeDetails'>;
+  /** For the pre-restore backup, logging to the restore's logger. */
+  backupDeps: (logger: Logger) => CreateBackupDeps;
+  /** The journal and server of the live database, for the swap and its recovery; null when DATABASE_URL cannot be read. */
+  swapRecovery: (logger: Logger) => Promise<SwapRecoveryDeps | null>;
+}
+
 export interface RestoreRun {
   executionId: string;
   logger: Logger;
@@ -36,9 +47,9 @@ export interface RestoreRun {
 }
 
 /** What a restore must hold exclusively: the database, as its backups do, or the target directory. */
-export function restoreLockResource(runtime: Pick<Runtime, 'config'>, order: Pick<RestoreOrder, 'type' | 'targetPath'>): string | null {
+export function restoreLockResource(config: Parameters<typeof backupLockResource>[0], order: Pick<RestoreOrder, 'type' | 'targetPath'>): string | null {
   if (order.type === 'source') return order.targetPath ? sourceLockResource(order.targetPath) : null;
-  return backupLockResource(runtime.config, 'database');
+  return backupLockResource(config, 'database');
 }
 
 /** Refuses a source restore target that is a system directory or overlaps a storage root or the running code's parent. */
@@ -51,14 +62,14 @@ export function checkSourceRestoreTarget(config: Pick<Config, 'storageTargets' |
     ...roots,
     { label: 'the running Kanbu code (KANBU_SOURCE_PATH)', path: config.KANBU_SOURCE_PATH, sameAllowed: true },
   ]);
-  if (problem) throw AppError.badRequest(ErrorCode.ValidationFailed, problem, [{ field: 'targetPath', messages: [problem] }]);
+  if (problem) throw new AppError(ErrorCode.ValidationFailed, problem, { details: [{ field: 'targetPath', messages: [problem] }] });
 }
 
 /** Retention must not delete the backup being restored from while the restore reads it. */
-async function keepFromRetention(runtime: Runtime, backupId: string): Promise<void> {
-  const backup = await runtime.backups.findById(backupId);
+async function keepFromRetention(backups: RestoreDeps['backups'], backupId: string): Promise<void> {
+  const backup = await backups.findById(backupId);
   const until = new Date(Date.now() + DAY_MS);
-  if (backup && (!backup.protectedUntil || backup.protectedUntil < until)) await runtime.backups.update(backupId, { protectedUntil: until });
+  if (backup && (!backup.protectedUntil || backup.protectedUntil < until)) await backups.update(backupId, { protectedUntil: until });
 }
 
 /**
@@ -66,19 +77,19 @@ async function keepFromRetention(runtime: Runtime, backupId: string): Promise<vo
  * into its directory, a database backup through temporary database, checks,
  * pre-restore backup and swap. Returns the facts worth reporting.
  */
-export async function runRestore(runtime: Runtime, order: RestoreOrder, run: RestoreRun): Promise<Record<string, unknown>> {
-  const record = (facts: Record<string, unknown>) => runtime.executions.mergeDetails(run.executionId, facts);
-  if (order.backupId) await keepFromRetention(runtime, order.backupId);
+export async function runRestore(deps: RestoreDeps, order: RestoreOrder, run: RestoreRun): Promise<Record<string, unknown>> {
+  const record = (facts: Record<string, unknown>) => deps.executions.mergeDetails(run.executionId, facts);
+  if (order.backupId) await keepFromRetention(deps.backups, order.backupId);
 
   if (order.type === 'source') {
-    if (!order.targetPath) throw AppError.badRequest(ErrorCode.ValidationFailed, 'A source backup restores into a directory: targetPath is required');
-    checkSourceRestoreTarget(runtime.config, order.targetPath);
+    if (!order.targetPath) throw new AppError(ErrorCode.ValidationFailed, 'A source backup restores into a directory: targetPath is required');
+    checkSourceRestoreTarget(deps.config, order.targetPath);
     await record({ targetPath: order.targetPath, replaceExisting: order.replaceExisting ?? false });
     const result = await restoreSourceTree({
       from: order.from,
       targetPath: order.targetPath,
       replaceExisting: order.replaceExisting ?? false,
-      keys: runtime.keys,
+      keys: deps.keys,
       logger: run.logger,
       onProgress: run.onProgress,
       record,
@@ -87,22 +98,22 @@ export async function runRestore(runtime: Runtime, order: RestoreOrder, run: Res
     return { ...result };
   }
 
-  const swap = await swapRecoveryDeps(runtime, run.logger);
+  const swap = await deps.swapRecovery(run.logger);
   if (!swap) throw new AppError(ErrorCode.InvalidConfig, 'DATABASE_URL cannot be read; there is no database to restore into');
   await record({ targetDatabase: order.targetDatabase ?? swap.executor.database, keepPrevious: order.keepPrevious });
   const result = await restoreDatabase(
     {
-      keys: runtime.keys,
+      keys: deps.keys,
       swap,
       logger: run.logger,
       record,
       preRestoreBackup: (onFraction) =>
-        createBackup(backupDeps(runtime, run.logger), {
+        createBackup(deps.backupDeps(run.logger), {
           type: 'database',
           trigger: 'system',
           purpose: 'pre_restore',
           executionId: run.executionId,
-          protectedUntil: new Date(Date.now() + runtime.config.BACKUP_PRE_RESTORE_KEEP_DAYS * DAY_MS),
+          protectedUntil: new Date(Date.now() + deps.config.BACKUP_PRE_RESTORE_KEEP_DAYS * DAY_MS),
           onProgress: (p) => onFraction(p.percent / 100),
           signal: run.signal,
         }),

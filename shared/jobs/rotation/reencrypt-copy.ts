@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import type { ProgressReporter } from '../../queue/job-progress';
+import type { ProgressReporter } from '../../domain/job-progress';
 import { createEncryptStream } from '../../engine/crypto/encrypt-stream';
 import type { EncryptionKey } from '../../engine/crypto/encryption-key';
 import { KeyRing } from '../../engine/crypto/key-ring';

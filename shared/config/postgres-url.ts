@@ -1,4 +1,4 @@
-import { AppError, ErrorCode } from '../../errors';
+import { AppError, ErrorCode } from '../errors';
 
 export interface PostgresConnection {
   host: string;
@@ -27,27 +27,4 @@ export function parsePostgresUrl(value: string): PostgresConnection {
     database,
     sslmode: url.searchParams.get('sslmode') ?? undefined,
   };
-}
-
-/**
- * libpq environment for pg_dump/psql: the password travels in PGPASSWORD,
- * never on the command line where `ps` would show it.
- */
-export function libpqEnv(conn: PostgresConnection, database = conn.database): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    PGHOST: conn.host,
-    PGPORT: String(conn.port),
-    PGUSER: conn.user,
-    PGDATABASE: database,
-    PGAPPNAME: 'kanbu-backup',
-    PGCONNECT_TIMEOUT: '10',
-  };
-  if (conn.password !== undefined) env.PGPASSWORD = conn.password;
-  if (conn.sslmode) env.PGSSLMODE = conn.sslmode;
-  return env;
-}
-
-/** A connection string for node-postgres that points at another database on the same server. */
-export function withDatabase(conn: PostgresConnection, database: string): PostgresConnection {
-  return { ...conn, database };
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uniqueName } from './services';
 
+// s3rver ships no type declarations, so an ES import would not compile; require() leaves it untyped.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('@20minutes/s3rver');
 
