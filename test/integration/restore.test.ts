@@ -97,6 +97,7 @@ describe('restore (real PostgreSQL)', function () {
     assert.deepEqual(await databases(details.previousDatabase), []);
     const again = await http('DELETE', `${stack.baseUrl}/api/restores/${executionId}/previous`, { token: ADMIN_KEY });
     assert.equal(again.status, 409);
+    assert.equal(again.body.error.code, 'NO_PREVIOUS_DATABASE');
   });
 
   it('refuses a corrupted file before touching the database, and says why', async () => {

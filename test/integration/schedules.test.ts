@@ -184,7 +184,7 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
     });
     const res = await api('DELETE', `/api/schedules/${id}`);
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.body, { deleted: id, mirrorSynced: true });
+    assert.deepEqual(res.body, { resource: 'schedule', id, deleted: true, mirrorSynced: true });
     assertError(await api('GET', `/api/schedules/${id}`), 404, 'SCHEDULE_NOT_FOUND');
     assert.deepEqual(await schedulers(stack), []);
     assert.equal((await stack.runtime.backups.findById(backup.id))?.scheduleId, null);

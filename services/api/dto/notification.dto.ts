@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { JSONSchema } from 'class-validator-jsonschema';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../../../shared/catalog/entities/notification-delivery.entity';
 import { IsUrlWithProtocol } from '../../../shared/config/env-decorators';
@@ -6,8 +7,11 @@ import { Channel, CHANNELS, DELIVERY_CHANNELS, DeliveryChannel } from '../../../
 import { EVENT_NAMES } from '../../../shared/domain/notification-events';
 import { PageQuery } from './page-query';
 
-/** `""` clears a field just like `null`. */
-const EmptyToNull = () => Transform(({ value }) => (value === '' ? null : value));
+/** `""` clears a field just like `null` (and the documented schema says so). */
+const EmptyToNull = (): PropertyDecorator => (target, property) => {
+  Transform(({ value }) => (value === '' ? null : value))(target, property as string);
+  JSONSchema((schema: object) => ({ anyOf: [schema, { const: '' }] }) as never)(target, property as string);
+};
 
 const HTTP_URL = ['http', 'https'];
 

@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, ErrorCode } from '../../../shared/errors';
+import type { Runtime } from '../../../shared/runtime/runtime';
+import type { AuthScheme } from '../registry/auth-schemes';
 
 /** Constant-time comparison that also hides the expected key's length. */
 export function keysMatch(given: string, expected: string): boolean {
@@ -9,43 +11,35 @@ export function keysMatch(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-function bearerToken(req: Request): string | undefined {
+export function bearerToken(req: Request): string | undefined {
   const header = req.headers.authorization;
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1];
 }
 
-function unauthorized(message: string): AppError {
-  return new AppError(ErrorCode.Unauthorized, message);
+/** The password of `Authorization: Basic`, whatever the user name. */
+export function basicPassword(req: Request): string | undefined {
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (!basic) return undefined;
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 ? decoded.slice(colon + 1) : undefined;
 }
 
-/** `Authorization: Bearer <key>` against a configured key, or any of several (each compared, in constant time). */
-export function requireBearer(expectedKey: () => string | undefined | readonly (string | undefined)[], what: string) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const expected = [expectedKey()].flat().filter((k): k is string => !!k);
-    const token = bearerToken(req);
-    if (!token) return next(unauthorized(`Missing ${what}: send Authorization: Bearer <key>`));
-    const matches = expected.map((key) => keysMatch(token, key));
-    if (!matches.includes(true)) return next(unauthorized(`Invalid ${what}`));
-    next();
-  };
-}
-
-/** HTTP Basic with any user name and the admin key as password, so a browser can open Bull Board. */
-export function requireBasic(expectedKey: () => string, realm: string) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const header = req.headers.authorization ?? '';
-    const bearer = bearerToken(req);
-    let password: string | undefined = bearer;
-    const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-    if (basic) {
-      const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      password = colon >= 0 ? decoded.slice(colon + 1) : undefined;
+/** Lets the request in when any of the schemes accepts it; otherwise a 401 naming what was expected. */
+export function requireAuth(schemes: readonly AuthScheme[], runtime: Runtime) {
+  const what = [...new Set(schemes.map((s) => s.what))].join(' or ');
+  const bearerOnly = schemes.every((s) => s.openapi.scheme === 'bearer');
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      for (const scheme of schemes) if (await scheme.accepts(req, runtime)) return next();
+      for (const scheme of schemes) scheme.challenge?.(res);
+      const presented = schemes.some((s) => s.present(req));
+      const message = presented ? `Invalid ${what}` : `Missing ${what}${bearerOnly ? ': send Authorization: Bearer <key>' : ''}`;
+      next(new AppError(ErrorCode.Unauthorized, message));
+    } catch (err) {
+      next(err);
     }
-    if (password !== undefined && keysMatch(password, expectedKey())) return next();
-    res.setHeader('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`);
-    next(unauthorized('Authentication required: use the admin API key as password'));
   };
 }

@@ -6,7 +6,7 @@ export function acceptedJob(job: EnqueuedJob) {
     executionId: job.executionId,
     jobId: job.jobId,
     queue: job.queue,
-    status: 'queued',
+    status: 'queued' as const,
     deduplicated: job.deduplicated,
     links: { job: `/api/jobs/${job.jobId}`, execution: `/api/executions/${job.executionId}` },
   };

@@ -1,12 +1,18 @@
-import { Router } from 'express';
 import { backupHealthReport } from '../../../shared/monitoring/backup-health';
-import type { Runtime } from '../../../shared/runtime/runtime';
+import { defineRoute, RouteDefinition } from '../registry/route-definition';
+import { BackupHealth } from '../schemas/status.schema';
 
-/** GET /api/health/backups: last successes, size trend, storage, failures, verification and open alerts. */
-export function backupHealthRoutes(runtime: Runtime): Router {
-  const router = Router();
-  router.get('/backups', async (_req, res) => {
-    res.json(await backupHealthReport({ stats: runtime.stats, alerts: runtime.alerts, storages: runtime.storageTargets }));
-  });
-  return router;
-}
+export const backupHealthRoutes: RouteDefinition[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/health/backups',
+    operationId: 'getBackupHealth',
+    summary: 'Last successes, size trend, storage, failures, verification and open alerts',
+    tag: 'status',
+    auth: ['adminKey'],
+    responses: { 200: { description: 'The backup health report', schema: BackupHealth } },
+    handler: async ({ runtime }) => ({
+      body: await backupHealthReport({ stats: runtime.stats, alerts: runtime.alerts, storages: runtime.storageTargets }),
+    }),
+  }),
+];

@@ -1,24 +1,37 @@
-import { Router } from 'express';
 import { AppError, ErrorCode } from '../../../shared/errors';
-import type { Runtime } from '../../../shared/runtime/runtime';
 import { ListExecutionsQuery } from '../dto/execution.dto';
-import { uuidParam } from '../dto/id-param';
-import { parseDto } from '../dto/parse-dto';
+import { UuidParams } from '../dto/id-param';
 import { presentExecution, presentPage } from '../presenters';
+import { defineRoute, RouteDefinition } from '../registry/route-definition';
+import { Execution } from '../schemas/job.schema';
+import { pageOf } from '../schemas/page.schema';
 
-export function executionRoutes(runtime: Runtime): Router {
-  const router = Router();
-
-  router.get('/', async (req, res) => {
-    const query = parseDto(ListExecutionsQuery, req.query);
-    res.json(presentPage(await runtime.executions.list(query), presentExecution));
-  });
-
-  router.get('/:id', async (req, res) => {
-    const execution = await runtime.executions.findById(uuidParam(req.params.id, 'Execution'));
-    if (!execution) throw new AppError(ErrorCode.ExecutionNotFound, 'Execution not found');
-    res.json(presentExecution(execution));
-  });
-
-  return router;
-}
+export const executionRoutes: RouteDefinition[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/executions',
+    operationId: 'listExecutions',
+    summary: 'Executions (backup, restore, verify, prune, notify runs), newest first',
+    tag: 'executions',
+    auth: ['adminKey'],
+    query: ListExecutionsQuery,
+    responses: { 200: { description: 'A page of executions', schema: pageOf('ExecutionPage', Execution) } },
+    handler: async ({ runtime, query }) => ({ body: presentPage(await runtime.executions.list(query), presentExecution) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/executions/:id',
+    operationId: 'getExecution',
+    summary: 'One execution',
+    tag: 'executions',
+    auth: ['adminKey'],
+    params: UuidParams,
+    responses: { 200: { description: 'The execution', schema: Execution } },
+    errors: [ErrorCode.ExecutionNotFound],
+    handler: async ({ runtime, params }) => {
+      const execution = await runtime.executions.findById(params.id);
+      if (!execution) throw new AppError(ErrorCode.ExecutionNotFound, 'Execution not found');
+      return { body: presentExecution(execution) };
+    },
+  }),
+];

@@ -1,16 +1,21 @@
-import { Router } from 'express';
+import { Type } from '@sinclair/typebox';
 import { collectMetrics, renderMetrics } from '../../../shared/monitoring/metrics';
-import type { Runtime } from '../../../shared/runtime/runtime';
+import { defineRoute, RouteDefinition } from '../registry/route-definition';
 
-/** GET /metrics: Prometheus text format, computed from the catalog, queues and storage at scrape time. */
-export function metricsRoutes(runtime: Runtime): Router {
-  const router = Router();
-  router.get('/', async (_req, res) => {
-    const snapshot = await collectMetrics({ stats: runtime.stats, alerts: runtime.alerts, queues: runtime.queues, storages: runtime.storageTargets });
-    const rendered = await renderMetrics(snapshot);
-    res.setHeader('Content-Type', rendered.contentType);
-    res.setHeader('Cache-Control', 'no-store');
-    res.send(rendered.body);
-  });
-  return router;
-}
+export const metricsRoutes: RouteDefinition[] = [
+  defineRoute({
+    method: 'get',
+    path: '/metrics',
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics, computed from the catalog, queues and storage at scrape time',
+    tag: 'status',
+    // A Prometheus scraper may hold the narrower metrics token instead of the admin key.
+    auth: ['metricsToken', 'adminKey'],
+    responses: { 200: { description: 'Prometheus text exposition format', contentType: 'text/plain', schema: Type.String() } },
+    handler: async ({ runtime }) => {
+      const snapshot = await collectMetrics({ stats: runtime.stats, alerts: runtime.alerts, queues: runtime.queues, storages: runtime.storageTargets });
+      const rendered = await renderMetrics(snapshot);
+      return { body: rendered.body, headers: { 'Content-Type': rendered.contentType, 'Cache-Control': 'no-store' } };
+    },
+  }),
+];

@@ -1,70 +1,150 @@
-import { Router } from 'express';
 import { AppError, ErrorCode } from '../../../shared/errors';
-import { createLogger } from '../../../shared/logging';
 import { createSchedule, deleteSchedule, ManageScheduleDeps, updateSchedule } from '../../../shared/jobs/manage-schedules';
 import { planRetention } from '../../../shared/jobs/prune-backups';
+import { createLogger } from '../../../shared/logging';
+import { enqueue } from '../../../shared/queue/enqueue';
 import type { Runtime } from '../../../shared/runtime/runtime';
-import { uuidParam } from '../dto/id-param';
-import { parseDto } from '../dto/parse-dto';
+import { UuidParams } from '../dto/id-param';
+import { PageQuery } from '../dto/page-query';
 import { CreateScheduleDto, UpdateScheduleDto } from '../dto/schedule.dto';
-import { presentRetentionPlan, presentSchedule, scheduleDefaults } from '../presenters';
+import { presentPage, presentRetentionPlan, presentSchedule, scheduleDefaults } from '../presenters';
+import { defineRoute, RouteDefinition } from '../registry/route-definition';
+import { DeleteResult } from '../schemas/backup.schema';
+import { AcceptedJob } from '../schemas/job.schema';
+import { pageOf } from '../schemas/page.schema';
+import { RetentionPreview, SavedSchedule, Schedule } from '../schemas/schedule.schema';
+import { acceptedJob } from './accepted-job';
 
-/** Schedule CRUD (each change is mirrored into the job schedulers) and the retention preview. */
-export function scheduleRoutes(runtime: Runtime): Router {
-  const router = Router();
-  const defaults = scheduleDefaults(runtime.config);
-  const deps: ManageScheduleDeps = {
-    schedules: runtime.schedules,
-    mirror: runtime.scheduleMirror,
-    defaultTimeZone: defaults.defaultTimeZone,
-    logger: createLogger('Scheduler'),
-  };
+const logger = createLogger('Scheduler');
 
-  async function findSchedule(id: string | string[] | undefined) {
-    const schedule = await runtime.schedules.findById(uuidParam(id, 'Schedule'));
-    if (!schedule) throw new AppError(ErrorCode.ScheduleNotFound, 'Schedule not found');
-    return schedule;
-  }
-
-  router.post('/', async (req, res) => {
-    const { schedule, mirrorSynced } = await createSchedule(deps, parseDto(CreateScheduleDto, req.body));
-    res.status(201).json({ ...presentSchedule(schedule, defaults), mirrorSynced });
-  });
-
-  router.get('/', async (_req, res) => {
-    const schedules = await runtime.schedules.list();
-    res.json({ items: schedules.map((s) => presentSchedule(s, defaults)), total: schedules.length });
-  });
-
-  router.get('/:id', async (req, res) => {
-    res.json(presentSchedule(await findSchedule(req.params.id), defaults));
-  });
-
-  router.patch('/:id', async (req, res) => {
-    const id = uuidParam(req.params.id, 'Schedule');
-    const { schedule, mirrorSynced } = await updateSchedule(deps, id, { ...parseDto(UpdateScheduleDto, req.body) });
-    res.json({ ...presentSchedule(schedule, defaults), mirrorSynced });
-  });
-
-  router.delete('/:id', async (req, res) => {
-    const id = uuidParam(req.params.id, 'Schedule');
-    const { mirrorSynced } = await deleteSchedule(deps, id);
-    res.json({ deleted: id, mirrorSynced });
-  });
-
-  router.get('/:id/retention-preview', async (req, res) => {
-    const schedule = await findSchedule(req.params.id);
-    const plan = await planRetention(
-      {
-        backups: runtime.backups,
-        schedules: runtime.schedules,
-        defaultRetentionDays: defaults.defaultRetentionDays,
-        defaultTimeZone: defaults.defaultTimeZone,
-      },
-      schedule.id,
-    );
-    res.json(presentRetentionPlan(plan));
-  });
-
-  return router;
+function manageDeps(runtime: Runtime): ManageScheduleDeps {
+  return { schedules: runtime.schedules, mirror: runtime.scheduleMirror, defaultTimeZone: runtime.config.BACKUP_CRON_TIMEZONE, logger };
 }
+
+async function findSchedule(runtime: Runtime, id: string) {
+  const schedule = await runtime.schedules.findById(id);
+  if (!schedule) throw new AppError(ErrorCode.ScheduleNotFound, 'Schedule not found');
+  return schedule;
+}
+
+const SAVE_ERRORS = [ErrorCode.ScheduleNameTaken] as const;
+
+/** Schedule CRUD (each change is mirrored into the job schedulers), run now, and the retention preview. */
+export const scheduleRoutes: RouteDefinition[] = [
+  defineRoute({
+    method: 'post',
+    path: '/api/schedules',
+    operationId: 'createSchedule',
+    summary: 'Create a schedule (cron expression checked with cron-parser)',
+    tag: 'schedules',
+    auth: ['adminKey'],
+    body: CreateScheduleDto,
+    responses: { 201: { description: 'Created', schema: SavedSchedule } },
+    errors: SAVE_ERRORS,
+    handler: async ({ runtime, body }) => {
+      const { schedule, mirrorSynced } = await createSchedule(manageDeps(runtime), body);
+      return { body: { ...presentSchedule(schedule, scheduleDefaults(runtime.config)), mirrorSynced } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/schedules',
+    operationId: 'listSchedules',
+    summary: 'Schedules, by name',
+    tag: 'schedules',
+    auth: ['adminKey'],
+    query: PageQuery,
+    responses: { 200: { description: 'A page of schedules', schema: pageOf('SchedulePage', Schedule) } },
+    handler: async ({ runtime, query }) => {
+      const defaults = scheduleDefaults(runtime.config);
+      return { body: presentPage(await runtime.schedules.listPage(query), (s) => presentSchedule(s, defaults)) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/schedules/:id',
+    operationId: 'getSchedule',
+    summary: 'One schedule with its next runs',
+    tag: 'schedules',
+    auth: ['adminKey'],
+    params: UuidParams,
+    responses: { 200: { description: 'The schedule', schema: Schedule } },
+    errors: [ErrorCode.ScheduleNotFound],
+    handler: async ({ runtime, params }) => ({ body: presentSchedule(await findSchedule(runtime, params.id), scheduleDefaults(runtime.config)) }),
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/api/schedules/:id',
+    operationId: 'updateSchedule',
+    summary: 'Change any subset of a schedule',
+    tag: 'schedules',
+    auth: ['adminKey'],
+    params: UuidParams,
+    body: UpdateScheduleDto,
+    responses: { 200: { description: 'Saved', schema: SavedSchedule } },
+    errors: [ErrorCode.ScheduleNotFound, ...SAVE_ERRORS],
+    handler: async ({ runtime, params, body }) => {
+      const { schedule, mirrorSynced } = await updateSchedule(manageDeps(runtime), params.id, { ...body });
+      return { body: { ...presentSchedule(schedule, scheduleDefaults(runtime.config)), mirrorSynced } };
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/api/schedules/:id',
+    operationId: 'deleteSchedule',
+    summary: 'Delete a schedule (its backups stay)',
+    tag: 'schedules',
+    auth: ['adminKey'],
+    params: UuidParams,
+    responses: { 200: { description: 'Deleted', schema: DeleteResult } },
+    errors: [ErrorCode.ScheduleNotFound],
+    handler: async ({ runtime, params }) => {
+      const { mirrorSynced } = await deleteSchedule(manageDeps(runtime), params.id);
+      return { body: { resource: 'schedule', id: params.id, deleted: true, mirrorSynced } };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/schedules/:id/run',
+    operationId: 'runSchedule',
+    summary: 'Run a schedule now: queue a backup of its type, filed under the schedule (its retention applies)',
+    description: 'A disabled schedule is not run (409 SCHEDULE_DISABLED): enable it first, or use POST /api/backups for a one-off backup.',
+    tag: 'schedules',
+    auth: ['adminKey'],
+    params: UuidParams,
+    responses: { 202: { description: 'Queued', schema: AcceptedJob } },
+    errors: [ErrorCode.ScheduleNotFound, ErrorCode.ScheduleDisabled, ErrorCode.QueueUnavailable],
+    handler: async ({ runtime, params }) => {
+      const schedule = await findSchedule(runtime, params.id);
+      if (!schedule.enabled) throw new AppError(ErrorCode.ScheduleDisabled, `Schedule "${schedule.name}" is disabled`);
+      const job = await enqueue(runtime.enqueueDeps, 'backup', { type: schedule.type, trigger: 'api', scheduleId: schedule.id });
+      logger.info(`Schedule "${schedule.name}" run now: ${schedule.type} backup queued`);
+      return { body: acceptedJob(job) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/schedules/:id/retention-preview',
+    operationId: 'previewRetention',
+    summary: 'What retention would delete now, and why each backup is kept',
+    tag: 'schedules',
+    auth: ['adminKey'],
+    params: UuidParams,
+    responses: { 200: { description: 'The retention plan', schema: RetentionPreview } },
+    errors: [ErrorCode.ScheduleNotFound],
+    handler: async ({ runtime, params }) => {
+      const schedule = await findSchedule(runtime, params.id);
+      const defaults = scheduleDefaults(runtime.config);
+      const plan = await planRetention(
+        {
+          backups: runtime.backups,
+          schedules: runtime.schedules,
+          defaultRetentionDays: defaults.defaultRetentionDays,
+          defaultTimeZone: defaults.defaultTimeZone,
+        },
+        schedule.id,
+      );
+      return { body: presentRetentionPlan(plan) };
+    },
+  }),
+];

@@ -1,8 +1,11 @@
-import { Router } from 'express';
+import { systemStatus } from '../../../shared/jobs/system-status';
 import { backupHealthReport } from '../../../shared/monitoring/backup-health';
 import { ALL_QUEUES } from '../../../shared/queue/queue-names';
 import type { Runtime } from '../../../shared/runtime/runtime';
+import { API_VERSION } from '../api-version';
 import { presentExecution, presentSchedule, scheduleDefaults } from '../presenters';
+import { defineRoute, RouteDefinition } from '../registry/route-definition';
+import { Status, SystemInfo } from '../schemas/status.schema';
 
 const COUNTED_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
 
@@ -44,12 +47,31 @@ const healthSection: StatusSection = async (runtime) => ({
 
 export const STATUS_SECTIONS: StatusSection[] = [schedulerSection, queueSection, healthSection];
 
-/** GET /api/status: scheduler mode, each schedule's last and next run, queue counts, backup health. */
-export function statusRoutes(runtime: Runtime, sections: readonly StatusSection[] = STATUS_SECTIONS): Router {
-  const router = Router();
-  router.get('/', async (_req, res) => {
-    const parts = await Promise.all(sections.map((section) => section(runtime)));
-    res.json(Object.assign({ generatedAt: new Date() }, ...parts));
-  });
-  return router;
-}
+export const statusRoutes: RouteDefinition[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/status',
+    operationId: 'getStatus',
+    summary: "Scheduler mode, each schedule's last and next run, queue counts, backup health",
+    tag: 'status',
+    auth: ['adminKey'],
+    responses: { 200: { description: 'The status', schema: Status } },
+    handler: async ({ runtime }) => {
+      const parts = await Promise.all(STATUS_SECTIONS.map((section) => section(runtime)));
+      return { body: Object.assign({ generatedAt: new Date() }, ...parts) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/system',
+    operationId: 'getSystem',
+    summary: 'Storage type, path and reachability per target, PostgreSQL reachability and mode, whether encryption is on',
+    description: 'Probes each storage target and the Kanbu database (a few seconds at most each). Never returns credentials or keys: only the key id.',
+    tag: 'status',
+    auth: ['adminKey'],
+    responses: { 200: { description: 'The system facts', schema: SystemInfo } },
+    handler: async ({ runtime }) => ({
+      body: await systemStatus({ config: runtime.config, targets: runtime.targets, copies: runtime.copies, keys: runtime.keys, version: API_VERSION }),
+    }),
+  }),
+];

@@ -1,6 +1,7 @@
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
 import { AppError, ErrorCode } from '../../errors';
 import { Backup, Schedule } from '../entities';
+import { Page, PageRequest, skipTake, toPage } from './pagination';
 
 export type ScheduleFields = Pick<
   Schedule,
@@ -22,6 +23,10 @@ export class ScheduleRepository {
 
   list(): Promise<Schedule[]> {
     return this.repo.find({ order: { name: 'ASC' } });
+  }
+
+  async listPage(request: PageRequest): Promise<Page<Schedule>> {
+    return toPage(await this.repo.findAndCount({ order: { name: 'ASC' }, ...skipTake(request) }), request);
   }
 
   listEnabled(): Promise<Schedule[]> {
