@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.demo/**', '.bench/**'] },
+  { ignores: ['services/web/client/api-schema.ts', 'dist/**', 'node_modules/**', 'coverage/**', '.demo/**', '.bench/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes Redis and PostgreSQL (and the PostgreSQL client tools) reachable for the demo and the tests.
+# Makes Redis and PostgreSQL (and the PostgreSQL client tools, zstd) reachable for the demo and the tests;
+# `--bench` also installs what `npm run bench` needs (pigz, GNU time).
 # Uses REDIS_URL / CATALOG_DATABASE_URL / DATABASE_URL when set. When a service on this machine is
 # not running it is started; when it is not installed and we are root on Debian/Ubuntu, it is
 # installed with apt-get; otherwise this prints exactly what to do and exits non-zero.
@@ -76,5 +77,18 @@ ensure_postgres() {
   fi
 }
 
+# A command-line tool by its Debian package: zstd for BACKUP_COMPRESSION=zstd; with --bench also
+# the baselines `npm run bench` compares against (pigz) and GNU time for its memory column.
+ensure_tool() {
+  command -v "$1" >/dev/null && return
+  can_apt || die "$1 is not installed. As root run: apt-get install -y $2"
+  apt_install "$2"
+}
+
 ensure_redis
 ensure_postgres
+ensure_tool zstd zstd
+if [[ ${1:-} == --bench ]]; then
+  ensure_tool pigz pigz
+  ensure_tool /usr/bin/time time
+fi

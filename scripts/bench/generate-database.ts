@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
-import { copyLine, isoDate, Random } from './text-generator';
+import { BenchDataShape, copyLine, isoDate, Random } from './text-generator';
+
+export { BENCH_DATA_SHAPES } from './text-generator';
+export type { BenchDataShape };
 
 /** Bumped whenever the generated data changes, so cached databases are rebuilt. */
 const GENERATOR_VERSION = 3;
@@ -23,7 +26,7 @@ const INDEXES = `
   CREATE INDEX tasks_project_idx ON tasks(project_id, position);
   CREATE INDEX comments_task_idx ON comments(task_id, created_at);
   CREATE INDEX activity_task_idx ON activity(task_id, at);
-  CREATE TABLE bench_meta (version int NOT NULL, scale double precision NOT NULL);
+  CREATE TABLE bench_meta (version int NOT NULL, scale double precision NOT NULL, data text NOT NULL);
 `;
 
 const KINDS = ['moved', 'assigned', 'commented', 'labelled', 'estimated', 'renamed', 'completed', 'reopened'];
@@ -34,8 +37,8 @@ function rows(scale: number): Record<keyof typeof ROWS_PER_SCALE, number> {
   return out;
 }
 
-function* tableLines(table: keyof typeof ROWS_PER_SCALE, n: ReturnType<typeof rows>): Generator<string> {
-  const random = new Random(0x5eed + table.length * 7919);
+function* tableLines(table: keyof typeof ROWS_PER_SCALE, n: ReturnType<typeof rows>, shape: BenchDataShape): Generator<string> {
+  const random = new Random(0x5eed + table.length * 7919, shape);
   for (let id = 1; id <= n[table]; id++) {
     if (table === 'users')
       yield copyLine([id, `user${id}@kanbu.example`, `${random.zipfWord()} ${random.zipfWord()}`, random.paragraph(40, 400), isoDate(random, 2024)]);
@@ -92,12 +95,15 @@ async function copyInto(url: string, table: string, data: Readable): Promise<voi
   if (code !== 0) throw new Error(`COPY ${table} failed: ${stderr.trim()}`);
 }
 
-export async function databaseIsCurrent(url: string, scale: number): Promise<boolean> {
+export async function databaseIsCurrent(url: string, scale: number, shape: BenchDataShape): Promise<boolean> {
   const client = new Client({ connectionString: url });
   try {
     await client.connect();
-    const { rows: meta } = await client.query<{ version: number; scale: number }>('SELECT version, scale FROM bench_meta');
-    return meta.length === 1 && meta[0].version === GENERATOR_VERSION && meta[0].scale === scale;
+    // Databases generated before there were data shapes have no `data` column: they hold `text`.
+    const { rows: meta } = await client.query<{ version: number; scale: number; data: string | null }>(
+      `SELECT version, scale, to_jsonb(m)->>'data' AS data FROM bench_meta m`,
+    );
+    return meta.length === 1 && meta[0].version === GENERATOR_VERSION && meta[0].scale === scale && (meta[0].data ?? 'text') === shape;
   } catch {
     return false;
   } finally {
@@ -106,7 +112,7 @@ export async function databaseIsCurrent(url: string, scale: number): Promise<boo
 }
 
 /** Fills an empty database with the benchmark data (tables, rows, then indexes and statistics). */
-export async function generateDatabase(url: string, scale: number, log: (line: string) => void): Promise<void> {
+export async function generateDatabase(url: string, scale: number, shape: BenchDataShape, log: (line: string) => void): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
@@ -114,10 +120,10 @@ export async function generateDatabase(url: string, scale: number, log: (line: s
     const n = rows(scale);
     for (const table of Object.keys(ROWS_PER_SCALE) as Array<keyof typeof ROWS_PER_SCALE>) {
       log(`  ${table}: ${n[table]} rows`);
-      await copyInto(url, table, Readable.from(chunks(tableLines(table, n))));
+      await copyInto(url, table, Readable.from(chunks(tableLines(table, n, shape))));
     }
     await client.query(INDEXES);
-    await client.query('INSERT INTO bench_meta (version, scale) VALUES ($1, $2)', [GENERATOR_VERSION, scale]);
+    await client.query('INSERT INTO bench_meta (version, scale, data) VALUES ($1, $2, $3)', [GENERATOR_VERSION, scale, shape]);
     await client.query('VACUUM ANALYZE');
   } finally {
     await client.end();

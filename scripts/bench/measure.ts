@@ -14,8 +14,13 @@ export interface Measurement {
   stdout: string;
 }
 
+export interface MeasureOptions {
+  /** Every line the command writes to stderr, with the seconds since it started. */
+  onStderrLine?: (line: string, atSeconds: number) => void;
+}
+
 export function assertTimeAvailable(): void {
-  if (!existsSync(TIME)) throw new Error(`${TIME} is needed to measure peak memory (Debian/Ubuntu: apt-get install time)`);
+  if (!existsSync(TIME)) throw new Error(`${TIME} is needed to measure peak memory (run: bash scripts/services.sh --bench, or apt-get install time)`);
 }
 
 /**
@@ -23,16 +28,24 @@ export function assertTimeAvailable(): void {
  * peak RSS from the kernel's accounting of the finished process tree.
  * A non-zero exit is an error with the command's stderr.
  */
-export async function measure(command: string[], env: NodeJS.ProcessEnv): Promise<Measurement> {
+export async function measure(command: string[], env: NodeJS.ProcessEnv, options: MeasureOptions = {}): Promise<Measurement> {
   const dir = await mkdtemp(join(tmpdir(), 'kanbu-bench-time-'));
   try {
     const timeFile = join(dir, 'time');
     const child = spawn(TIME, ['-f', '%M', '-o', timeFile, ...command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    let partial = '';
     const started = performance.now();
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      if (!options.onStderrLine) return;
+      const at = (performance.now() - started) / 1000;
+      const lines = (partial + d.toString()).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) options.onStderrLine(line, at);
+    });
     const code = await new Promise<number | null>((resolve, reject) => {
       child.on('error', reject);
       child.on('close', resolve);

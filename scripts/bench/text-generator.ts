@@ -19,12 +19,46 @@ kanban workflow swimlane limit wip cycle lead time throughput retrospective stan
 const SUFFIXES = ['', '', '', 's', 'ed', 'ing', 'er', 'ation', 'ly', 'able'];
 const VOCABULARY = BASE_WORDS.flatMap((w) => SUFFIXES.map((s) => w + s)).filter((w, i, all) => all.indexOf(w) === i);
 
+/**
+ * `text`: the project's own benchmark data (gzip -6 about 3.3:1). `kanbu-like`:
+ * less redundant, like a real Kanbu database with names, ids and many languages
+ * (about 2.6:1): a vocabulary of 12,000 words, less skewed.
+ */
+export const BENCH_DATA_SHAPES = ['text', 'kanbu-like'] as const;
+export type BenchDataShape = (typeof BENCH_DATA_SHAPES)[number];
+
+const SYLLABLES = 'ka nu ba ro mi te sa lo vi de pa ri go zu fe na ti mo ke ju'.split(' ');
+
+function wideVocabulary(): string[] {
+  const words = [...VOCABULARY];
+  const seen = new Set(words);
+  const random = new Random(0xc0ffee);
+  while (words.length < 12_000) {
+    let word = '';
+    for (let n = 2 + random.int(4); n > 0; n--) word += SYLLABLES[random.int(SYLLABLES.length)];
+    if (!seen.has(word)) words.push(word);
+    seen.add(word);
+  }
+  return words;
+}
+
+const SHAPES: Record<BenchDataShape, { words: () => string[]; skew: number }> = {
+  text: { words: () => VOCABULARY, skew: 3 },
+  'kanbu-like': { words: wideVocabulary, skew: 2 },
+};
+
 /** xorshift32: fast, seeded, good enough for variety. */
 export class Random {
   private x: number;
+  private words = VOCABULARY;
+  private skew = 3;
 
-  constructor(seed: number) {
+  constructor(seed: number, shape?: BenchDataShape) {
     this.x = seed >>> 0 || 1;
+    if (shape) {
+      this.words = SHAPES[shape].words();
+      this.skew = SHAPES[shape].skew;
+    }
   }
 
   next(): number {
@@ -43,7 +77,9 @@ export class Random {
   /** Small indexes much more often than large ones, as word frequencies in prose. */
   zipfWord(): string {
     const r = this.next();
-    return VOCABULARY[Math.floor(r * r * r * VOCABULARY.length)];
+    let skewed = r;
+    for (let i = 1; i < this.skew; i++) skewed *= r;
+    return this.words[Math.floor(skewed * this.words.length)];
   }
 
   sentence(words: number): string {

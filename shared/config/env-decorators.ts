@@ -1,5 +1,7 @@
 import { Transform } from 'class-transformer';
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { compressionLevelProblem } from '../domain/compression-level';
+import { COMPRESSIONS, Compression } from '../domain/types';
 import { cronProblem } from '../domain/cron-schedule';
 
 const secretKeys = new Set<string>();
@@ -112,6 +114,28 @@ export function IsCron(options?: ValidationOptions): PropertyDecorator {
       propertyName: String(propertyName),
       options: { message: 'must be a cron expression such as "0 4 * * 0"', ...options },
       validator: { validate: (value: unknown) => typeof value === 'string' && cronProblem(value, 'UTC') === null },
+    });
+  };
+}
+
+/** A compression level within the range of the codec the property `codecKey` names (gzip 1–9, zstd 1–19). */
+export function IsCompressionLevelOf(codecKey: string, options?: ValidationOptions): PropertyDecorator {
+  const codec = (args: ValidationArguments) => (args.object as Record<string, unknown>)[codecKey] as Compression;
+  const known = (args: ValidationArguments) => COMPRESSIONS.includes(codec(args));
+  return (target, propertyName) => {
+    registerDecorator({
+      name: 'isCompressionLevelOf',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: (args) => (known(args) ? compressionLevelProblem(codec(args), Number(args.value)) : null) ?? 'must be an integer',
+        ...options,
+      },
+      validator: {
+        // An unknown codec is reported on its own variable; the level is judged once the codec is known.
+        validate: (value: unknown, args?: ValidationArguments) =>
+          !args || !known(args) || (typeof value === 'number' && compressionLevelProblem(codec(args), value) === null),
+      },
     });
   };
 }

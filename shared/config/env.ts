@@ -1,5 +1,5 @@
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsTimeZone, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
-import { BoolFromEnv, Doc, IntFromEnv, IsCron, IsCsvOf, IsUrlWithProtocol, Secret } from './env-decorators';
+import { BoolFromEnv, Doc, IntFromEnv, IsCompressionLevelOf, IsCron, IsCsvOf, IsUrlWithProtocol, Secret } from './env-decorators';
 import { IsReplicaList, STORAGE_KINDS, StorageKind, usesUnnamedTarget } from './storage-target-spec';
 import type { StorageTargetSpec } from './storage-target-spec';
 import { COMPRESSIONS, Compression } from '../domain/types';
@@ -288,14 +288,19 @@ export class Env {
   @IsIn(COMPRESSIONS)
   BACKUP_COMPRESSION: Compression = 'gzip';
 
-  @Doc('Pipeline', 'Compression level, 1 (fastest) to 9 (smallest); the same number is used for zstd.')
+  @Doc(
+    'Pipeline',
+    "Compression level of BACKUP_COMPRESSION, from fastest to smallest: gzip 1–9, zstd 1–19. Unset: gzip 6, zstd 3 (zstd's own default: 1.5× faster than 6 for a file about 3% larger).",
+  )
+  @IsOptional()
   @IntFromEnv()
-  @IsInt()
-  @Min(1)
-  @Max(9)
-  BACKUP_COMPRESSION_LEVEL = 6;
+  @IsCompressionLevelOf('BACKUP_COMPRESSION')
+  BACKUP_COMPRESSION_LEVEL?: number;
 
-  @Doc('Pipeline', 'Blocks compressed in parallel (gzip) or zstd threads; `0` = one per CPU core.')
+  @Doc(
+    'Pipeline',
+    'CPU cores compression uses: gzip keeps twice as many 1 MiB blocks in flight (so no core waits while finished blocks are written in order), zstd runs this many threads; `0` = every core.',
+  )
   @IntFromEnv()
   @IsInt()
   @Min(0)

@@ -116,9 +116,15 @@ export async function createBackup(deps: CreateBackupDeps, request: CreateBackup
   progress({ stage: 'starting', percent: 0 });
   let writer: ReplicatedWriter | undefined;
   try {
-    const encryptor = deps.keys.current ? await createEncryptStream(deps.keys.current) : undefined;
+    // The key derivation (on the thread pool) overlaps asking the server and starting pg_dump: a fixed cost of every backup.
+    const encrypting = deps.keys.current ? createEncryptStream(deps.keys.current) : Promise.resolve(undefined);
+    encrypting.catch(() => undefined); // awaited below, after the source; must not go unhandled if the source fails
     const source = await deps.sources(request.type).open();
     deps.logger.info(`Source of ${backup.filename}: ${JSON.stringify(source.facts)}`);
+    const encryptor = await encrypting.catch((err: unknown) => {
+      source.stream.destroy();
+      throw err;
+    });
     writer = await openReplicatedWriter(targets, backup.filename, {
       requireAll: deps.requireAllCopies ?? false,
       onCopyFailed: (target, err) => deps.logger.warn(`Copy of ${backup.filename} to ${target} failed: ${errorMessage(err)}`),

@@ -67,8 +67,14 @@ export interface Runtime {
 
 export async function createRuntime(config: Config, role: 'api' | 'worker'): Promise<Runtime> {
   const dataSource = createCatalogDataSource({ url: config.CATALOG_DATABASE_URL });
-  await dataSource.initialize();
+  // Redis connects while the catalog does: both are fixed costs of every CLI run.
   const redis = createRedisConnection(config.REDIS_URL, role);
+  try {
+    await dataSource.initialize();
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
   const queues = new QueueRegistry(redis, config.BACKUP_QUEUE_PREFIX);
   const executions = new ExecutionRepository(dataSource);
   const schedules = new ScheduleRepository(dataSource);

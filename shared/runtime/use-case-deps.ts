@@ -1,3 +1,4 @@
+import { compressionLevel } from '../domain/compression-level';
 import { createVerifyExecutor } from '../engine/postgres/postgres-executor-factory';
 import type { Logger } from '../logging';
 import type { VerifyDeps } from '../jobs/verify-backup';
@@ -17,7 +18,7 @@ export function backupDeps(runtime: Runtime, logger: Logger): CreateBackupDeps {
     sources: runtime.sources,
     keys: runtime.keys,
     compression: runtime.config.BACKUP_COMPRESSION,
-    compressionLevel: runtime.config.BACKUP_COMPRESSION_LEVEL,
+    compressionLevel: compressionLevel(runtime.config.BACKUP_COMPRESSION, runtime.config.BACKUP_COMPRESSION_LEVEL),
     compressionThreads: runtime.config.BACKUP_COMPRESSION_THREADS,
     logger,
   };

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { buffer } from 'node:stream/consumers';
 import { gunzipSync } from 'node:zlib';
 import { ChildTransform } from '../../shared/engine/process/child-transform';
 import { createCompressor, createDecompressorByHeader, detectCompression } from '../../shared/engine/transforms/compression';
-import { ParallelGzip } from '../../shared/engine/transforms/parallel-gzip.transform';
+import { gzipBlocksInFlight, ParallelGzip } from '../../shared/engine/transforms/parallel-gzip.transform';
 import { AppError, ErrorCode } from '../../shared/errors';
 import { pseudoRandomBytes, runThrough } from '../helpers/streams';
 
@@ -43,6 +45,35 @@ describe('parallel gzip', () => {
     const gz = await runThrough(gzip, plain, 3 * BLOCK);
     assert.equal(gzip.maxInFlight, 2);
     assert.deepEqual(gunzipSync(gz), plain);
+  });
+
+  it('keeps two blocks in flight per core: a finished block waits for the oldest while every core has work', () => {
+    assert.equal(gzipBlocksInFlight(), 2 * availableParallelism());
+    assert.equal(gzipBlocksInFlight(0), 2 * availableParallelism());
+    assert.equal(gzipBlocksInFlight(3), 6);
+  });
+
+  it('fills every slot before it waits, when the input is there', async () => {
+    const gzip = new ParallelGzip({ level: 6, blockSize: BLOCK, concurrency: 4 });
+    const gz = await runThrough(gzip, sqlLike(12 * BLOCK), 12 * BLOCK);
+    assert.equal(gzip.maxInFlight, 4);
+    assert.deepEqual(gunzipSync(gz), sqlLike(12 * BLOCK));
+  });
+
+  it('writes a compressed block as soon as it is done, without waiting for more input', async () => {
+    const gzip = new ParallelGzip({ level: 6, blockSize: BLOCK, concurrency: 4 });
+    const first = sqlLike(BLOCK);
+    gzip.write(first);
+    // No further write and no end: the member must still come out (the writer must not wait for pg_dump).
+    const [member] = (await once(gzip, 'data')) as [Buffer];
+    assert.deepEqual(gunzipSync(member), first);
+    gzip.end();
+    await buffer(gzip);
+  });
+
+  it('fails the stream when a block cannot be compressed, with the zlib error', async () => {
+    const gzip = new ParallelGzip({ level: 42, blockSize: BLOCK, concurrency: 2 });
+    await assert.rejects(runThrough(gzip, sqlLike(3 * BLOCK)), /level|invalid|out of range/i);
   });
 
   it('compresses better at a higher level, so the level is honoured', async () => {

@@ -58,10 +58,7 @@ export const verificationRoutes: RouteDefinition[] = [
       const mode = body.mode ?? 'checksum';
       const backup = await loadRestorableBackup(runtime.backups, runtime.keys, params.id, undefined);
       if (mode === 'restore-test' && backup.type !== 'database') {
-        throw new AppError(
-          ErrorCode.ValidationFailed,
-          `A restore test loads a database backup; ${backup.filename} is a source backup: use mode "checksum"`,
-        );
+        throw new AppError(ErrorCode.ValidationFailed, `A restore test loads a database backup; ${backup.filename} is a source backup: use mode "checksum"`);
       }
       return { body: acceptedJob(await enqueue(runtime.enqueueDeps, 'verify', { backupId: backup.id, mode, trigger: 'api' })) };
     },

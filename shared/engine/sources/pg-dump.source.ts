@@ -50,11 +50,9 @@ export class PgDumpDirectSource implements BackupSource {
 
   async open(): Promise<OpenedSource> {
     // Best effort: when the server cannot be asked, pg_dump itself reports why it cannot connect.
-    const facts = await readServerFacts(this.conn).catch(() => undefined);
-    if (facts) {
-      const version = await pgDumpVersion(this.pgDumpPath);
-      if (version) assertPgDumpCanDump(version, facts);
-    }
+    // Asked at once: two round trips in sequence are a fixed cost of every backup.
+    const [facts, version] = await Promise.all([readServerFacts(this.conn).catch(() => undefined), pgDumpVersion(this.pgDumpPath)]);
+    if (facts && version) assertPgDumpCanDump(version, facts);
     const stream = childOutputStream(this.pgDumpPath, PG_DUMP_ARGS, {
       label: 'pg_dump',
       env: libpqEnv(this.conn),

@@ -4,7 +4,7 @@ import type { Compression } from '../../domain/types';
 import { AppError, ErrorCode } from '../../errors';
 import { ChildTransform } from '../process/child-transform';
 import { HeaderSniffer } from './header-sniffer';
-import { ParallelGzip } from './parallel-gzip.transform';
+import { gzipBlocksInFlight, ParallelGzip } from './parallel-gzip.transform';
 
 const GUNZIP_CHUNK = 128 * 1024;
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
@@ -13,7 +13,7 @@ const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
 export const COMPRESSION_HEADER_LENGTH = 4;
 
 export interface CompressorOptions {
-  /** Parallel blocks (gzip) or threads (zstd); 0 = one per core. */
+  /** Cores to use: gzip keeps twice as many blocks in flight, zstd runs this many threads; 0 = every core. */
   threads?: number;
 }
 
@@ -23,7 +23,7 @@ export function fileExtension(compression: Compression): string {
 
 /** gzip: parallel multi-member gzip, readable by plain `gunzip`. zstd: the `zstd` binary, multi-threaded. */
 export function createCompressor(compression: Compression, level: number, options: CompressorOptions = {}): Duplex {
-  if (compression === 'gzip') return new ParallelGzip({ level, concurrency: options.threads });
+  if (compression === 'gzip') return new ParallelGzip({ level, concurrency: gzipBlocksInFlight(options.threads) });
   return new ChildTransform('zstd', [`-${level}`, `-T${options.threads ?? 0}`, '-q', '-c'], { label: 'zstd' });
 }
 

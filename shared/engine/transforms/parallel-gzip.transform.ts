@@ -8,7 +8,7 @@ export interface ParallelGzipOptions {
   level: number;
   /** Uncompressed bytes per gzip member. */
   blockSize?: number;
-  /** Members compressed at once; 0 or undefined = one per CPU core (at least 2). */
+  /** Blocks in flight (compressing, or compressed and waiting for their turn); 0 or undefined = gzipBlocksInFlight(). */
   concurrency?: number;
 }
 
@@ -19,9 +19,15 @@ interface Slot {
   settled: Promise<void>;
 }
 
-/** Members compressed at once when not configured: every core, and at least two so I/O and CPU overlap. */
-export function defaultGzipConcurrency(): number {
-  return Math.max(2, availableParallelism());
+/**
+ * Blocks kept in flight for `threads` cores (0 = every core): twice as many.
+ * Blocks are written in input order, so a finished block waits behind the
+ * oldest one; with one block per core, a core whose block finished early idles
+ * until the oldest is written, and every core idles while the main thread hashes,
+ * encrypts and writes. With two per core, each core always has a queued block.
+ */
+export function gzipBlocksInFlight(threads = 0): number {
+  return 2 * (threads > 0 ? threads : availableParallelism());
 }
 
 /**
@@ -31,6 +37,7 @@ export function defaultGzipConcurrency(): number {
  * and every other gzip reader decompress as one. At most `concurrency` blocks are
  * in flight, so memory stays around `concurrency × 2 × blockSize` whatever the size
  * of the input, and input is not accepted faster than the pool compresses it.
+ * A block is written as soon as it and every block before it are done.
  */
 export class ParallelGzip extends Transform {
   private pending: Buffer[] = [];
@@ -46,13 +53,14 @@ export class ParallelGzip extends Transform {
   constructor(options: ParallelGzipOptions) {
     super({ readableHighWaterMark: 1024 * 1024 });
     this.blockSize = options.blockSize ?? DEFAULT_GZIP_BLOCK_SIZE;
-    this.concurrency = options.concurrency && options.concurrency > 0 ? options.concurrency : defaultGzipConcurrency();
+    this.concurrency = options.concurrency && options.concurrency > 0 ? options.concurrency : gzipBlocksInFlight();
     this.zlibOptions = { level: options.level, memLevel: 9 };
   }
 
   _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
+    if (this.pendingBytes < this.blockSize) return callback();
     this.startFullBlocks().then(() => callback(), callback);
   }
 
@@ -72,8 +80,7 @@ export class ParallelGzip extends Transform {
   }
 
   private async startFullBlocks(): Promise<void> {
-    if (this.pendingBytes < this.blockSize) return;
-    const data = Buffer.concat(this.pending, this.pendingBytes);
+    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     let offset = 0;
     for (; data.length - offset >= this.blockSize; offset += this.blockSize) {
       // Wait for room before starting another block: this bounds memory and applies backpressure.
@@ -83,36 +90,40 @@ export class ParallelGzip extends Transform {
     const rest = data.subarray(offset);
     this.pending = rest.length > 0 ? [rest] : [];
     this.pendingBytes = rest.length;
-    this.emitFinished();
   }
 
   private start(block: Buffer): void {
-    const slot = { done: false } as Slot;
-    slot.settled = new Promise<void>((resolve) => {
-      gzip(block, this.zlibOptions, (err, output) => {
-        slot.done = true;
-        if (err) slot.error = err;
-        else slot.output = output;
-        resolve();
-      });
+    let settle!: () => void;
+    const slot: Slot = { done: false, settled: new Promise<void>((resolve) => (settle = resolve)) };
+    // A bad option throws here, synchronously, into the stream.
+    gzip(block, this.zlibOptions, (err, output) => {
+      slot.done = true;
+      if (err) slot.error = err;
+      else slot.output = output;
+      settle();
+      // Written now, not when the next input arrives: the writer must not wait for pg_dump.
+      this.emitFinished();
     });
     this.slots.push(slot);
     this.members += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.slots.length);
   }
 
-  /** Emits finished members in order until at most `keep` blocks are in flight. */
+  /** Waits until at most `keep` blocks are in flight; finished blocks are emitted as they complete. */
   private async drain(keep: number): Promise<void> {
     while (this.slots.length > keep) {
-      await this.slots[0].settled;
-      this.emitFinished();
+      const oldest = this.slots[0];
+      await oldest.settled;
+      if (oldest.error) throw oldest.error;
     }
   }
 
   private emitFinished(): void {
     while (this.slots.length > 0 && this.slots[0].done) {
-      const slot = this.slots.shift()!;
-      if (slot.error) throw slot.error;
+      const slot = this.slots[0];
+      // A failed block stays at the head: drain() rethrows its error into the stream.
+      if (slot.error) return;
+      this.slots.shift();
       this.push(slot.output);
     }
   }
