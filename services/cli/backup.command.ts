@@ -3,6 +3,7 @@ import { BACKUP_TYPES, BackupType } from '../../shared/domain/types';
 import { backupDeps } from '../../shared/runtime/use-case-deps';
 import { createBackup } from '../../shared/jobs/create-backup';
 import { enqueuePrune } from '../../shared/jobs/enqueue-prune';
+import { recoverBeforeRun } from '../../shared/jobs/restore/recover-database';
 import { createLogger } from '../../shared/logging';
 import { enqueue } from '../../shared/queue/enqueue';
 import type { JobProgress } from '../../shared/domain/job-progress';
@@ -40,7 +41,10 @@ async function runHere(runtime: Runtime, type: BackupType): Promise<number> {
   return (await readyLocks(runtime)).runIfFree(
     resource,
     () => lockedError(resource, 'or use --queue to have a worker take the backup after it'),
-    (lock) => backUpHere(runtime, type, lock.signal),
+    async (lock) => {
+      if (type === 'database') await recoverBeforeRun(runtime, createLogger('CLI'));
+      return backUpHere(runtime, type, lock.signal);
+    },
   );
 }
 

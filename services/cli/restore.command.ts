@@ -39,7 +39,7 @@ async function orderFor(runtime: Runtime, what: string, options: RestoreOptions)
   }
   const type = options.type ?? parseBackupFileName(basename(what))?.type;
   if (!type) throw new UsageError(`cannot tell from the name of ${what} whether it is a database or a source backup; pass --type database|source`);
-  return { from: fileRestoreInput(what, runtime.keys), type, ...target };
+  return { from: fileRestoreInput(what), type, ...target };
 }
 
 function checkOptions(runtime: Runtime, order: RestoreOrder): void {

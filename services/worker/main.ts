@@ -4,6 +4,7 @@ import { errorMessage } from '../../shared/errors';
 import { withTimeout } from '../../shared/util/with-timeout';
 import { configureLogging, createLogger } from '../../shared/logging';
 import type { QueueName } from '../../shared/queue/queue-names';
+import { recoverIfFree, startRecoveryLoop } from '../../shared/jobs/restore/recover-database';
 import { createRuntime } from '../../shared/runtime/runtime';
 import { reconcileAlertSchedule } from './alert-schedule';
 import { createOutcomeListeners } from './notification-listener';
@@ -19,6 +20,11 @@ async function main(): Promise<void> {
   const logger = createLogger('Worker');
   const queues = selectQueues(config.WORKER_QUEUES, Object.keys(PROCESSORS) as QueueName[]);
   const runtime = await createRuntime(config, 'worker');
+  // Before taking jobs: a restore swap a dead run left unfinished is settled (unless its database is locked).
+  const recoveryLogger = createLogger('Restore');
+  const recovered = await recoverIfFree(runtime, recoveryLogger);
+  if (recovered === 'busy') logger.info('An unfinished restore swap is waiting for its database lock; checking again periodically');
+  const recovery = startRecoveryLoop(runtime, recoveryLogger, config.BACKUP_RECOVERY_INTERVAL_SECONDS * 1000);
   const pool = startWorkers(runtime, queues, createOutcomeListeners(runtime));
   const scheduler = startSchedulerLoop(runtime);
   if (queues.includes('notify')) {
@@ -43,6 +49,7 @@ async function main(): Promise<void> {
     const graceMs = config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000;
     logger.info(`${signal}: finishing active jobs (up to ${config.WORKER_SHUTDOWN_GRACE_SECONDS} s), then exiting`);
     scheduler.stop();
+    recovery.stop();
     const outcome = await pool.shutdown(graceMs);
     if (outcome === 'aborted') logger.warn(`Shutdown grace of ${config.WORKER_SHUTDOWN_GRACE_SECONDS} s over: active jobs were aborted`);
     // Redis or the catalog may be away: closing them must not keep the process alive.

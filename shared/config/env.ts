@@ -468,6 +468,26 @@ export class Env {
   @Max(3600)
   BACKUP_RESTORE_CONFIRM_TTL_SECONDS = 300;
 
+  @Doc(
+    'Restore',
+    'Seconds a statement of the restore swap (renaming the live and the restored database) waits for a lock another session holds on them before the swap gives up and puts the live database back.',
+  )
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  BACKUP_SWAP_LOCK_TIMEOUT_SECONDS = 30;
+
+  @Doc(
+    'Restore',
+    'Seconds between checks, by each worker, for a restore swap a dead run left unfinished (also checked when a worker starts and before every backup and restore of the database).',
+  )
+  @IntFromEnv()
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  BACKUP_RECOVERY_INTERVAL_SECONDS = 60;
+
   @Doc('Restore', 'Cron expression (in BACKUP_CRON_TIMEZONE) to verify the newest database backup automatically. Unset: verification only on request.')
   @IsOptional()
   @IsCron()

@@ -126,6 +126,38 @@ export class BackupReader {
     throw noUsableCopy(backup.filename, skipped);
   }
 
+  /**
+   * Reads a backup in ONE pass: `consume` gets copy after copy (primary first),
+   * each checked while it is consumed, until one gets through with a matching
+   * checksum. A copy that proves corrupt is recorded and the next one tried;
+   * `consume` must undo its own partial work when it fails (e.g. drop the
+   * database it was loading). Any other failure ends the read.
+   */
+  async readWith<T>(backup: ReadableBackup, consume: (chosen: ChosenCopy) => Promise<T>): Promise<{ result: T; chosen: ChosenCopy }> {
+    const rows = backup.copies ?? (await this.options.copies?.forBackup(backup.id)) ?? [];
+    const skipped: SkippedCopy[] = [];
+    for (const copy of readOrder(copiesOf(backup, rows), true)) {
+      const found = await this.tryCopy(backup, copy, false);
+      if (!('input' in found)) {
+        skipped.push(found);
+        if (found.reason === 'missing' || found.reason === 'corrupt') await this.record(copy, found.reason, found.error);
+        continue;
+      }
+      const chosen: ChosenCopy = { ...found, verified: backup.checksum !== null, skipped: [...skipped] };
+      try {
+        const result = await consume(chosen);
+        if (backup.checksum !== null) await this.record(copy, 'completed', null);
+        if (skipped.length > 0) logger.warn(`Read ${backup.filename} from ${copy.target}: ${skipped.map((s) => `${s.target} ${s.reason}`).join(', ')}`);
+        return { result, chosen };
+      } catch (err) {
+        if (!isCorruptionError(err)) throw err;
+        skipped.push({ target: copy.target, reason: 'corrupt', error: errorMessage(err) });
+        await this.record(copy, 'corrupt', errorMessage(err));
+      }
+    }
+    throw noUsableCopy(backup.filename, skipped);
+  }
+
   private async tryCopy(
     backup: ReadableBackup,
     copy: CopyRef,

@@ -11,6 +11,7 @@ import {
   ExecutionRepository,
   NotificationDeliveryRepository,
   NotificationSettingsRepository,
+  RestoreJournalRepository,
   ScheduleRepository,
 } from '../catalog/repositories';
 import { KeyRing } from '../engine/crypto/key-ring';
@@ -41,6 +42,8 @@ export interface Runtime {
   backups: BackupRepository;
   copies: BackupCopyRepository;
   executions: ExecutionRepository;
+  /** The restore swap's journal. */
+  journal: RestoreJournalRepository;
   /** The primary target (`targets.primary`). */
   storage: StorageBackend;
   /** The primary and every replica (BACKUP_STORAGE, BACKUP_REPLICAS). */
@@ -95,6 +98,7 @@ export async function createRuntime(config: Config, role: 'api' | 'worker'): Pro
     backups: new BackupRepository(dataSource),
     copies,
     executions,
+    journal: new RestoreJournalRepository(dataSource),
     storage: targets.primary,
     targets,
     reader: new BackupReader(targets, { keys, copies }),

@@ -3,6 +3,7 @@ import { createVerifyExecutor } from '../engine/postgres/postgres-executor-facto
 import type { Logger } from '../logging';
 import type { VerifyDeps } from '../jobs/verify-backup';
 import type { CreateBackupDeps } from '../jobs/create-backup';
+import { swapRecoveryDeps } from '../jobs/restore/recover-database';
 import type { RestoreDeps } from '../jobs/restore/run-restore';
 import type { Runtime } from './runtime';
 
@@ -31,6 +32,7 @@ export function restoreDeps(runtime: Runtime): RestoreDeps {
     backups: runtime.backups,
     executions: runtime.executions,
     backupDeps: (logger) => backupDeps(runtime, logger),
+    swapRecovery: (logger) => swapRecoveryDeps(runtime, logger),
   };
 }
 

@@ -69,11 +69,22 @@ describe('a restore whose worker is killed mid-load', function () {
     assert.deepEqual(live, { name: source.name, allow: true }, 'the live database still accepts connections');
     assert.equal(await tableChecksum(source.url, 'tasks'), before, 'and its data is unchanged');
 
-    // A new worker notices the abandoned job and closes its execution.
+    // A new worker settles the unfinished restore by its journal: rolled back (the load never passed its checks).
     worker = startProcess('services/worker/main.js', stack.env);
+    const journal = await waitFor(
+      async () => {
+        const entry = await stack.runtime.journal.findByExecution(executionId);
+        return entry?.outcome ? entry : undefined;
+      },
+      `the recovery to settle restore ${executionId}\n${worker.output()}`,
+      60_000,
+    );
+    assert.equal(journal.outcome, 'rolled_back');
     const abandoned = await waitForExecution(stack, executionId, 60_000);
     assert.equal(abandoned.status, 'failed');
-    assert.match(abandoned.error ?? '', /worker stopped during this job/);
+    assert.match(abandoned.error ?? '', /worker stopped during this job|interrupted and rolled back/);
+    assert.equal((abandoned.details as Record<string, unknown>).previousDatabase, null);
+    assert.deepEqual(await databasesLike(`${source.name}_restore_`), [], 'the recovery dropped the half-loaded database');
 
     // The next restore drops the half-restored database and succeeds.
     await withPg(source.url, (c) => c.query(`UPDATE tasks SET done = NOT done WHERE id < 10`));

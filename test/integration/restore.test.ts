@@ -105,10 +105,14 @@ describe('restore (real PostgreSQL)', function () {
     await withPg(source.url, (c) => c.query(`UPDATE users SET name = 'after the corrupted backup' WHERE id = 1`));
     const before = await checksums(source.url);
     await flipByte(join(stack.backupDir, backup.filename), 200);
+    const preRestoreBackups = async () =>
+      Number((await stack.runtime.dataSource.query(`SELECT count(*) AS n FROM "backup" WHERE "purpose" = 'pre_restore'`))[0].n);
+    const preBefore = await preRestoreBackups();
 
     const execution = await waitForExecution(stack, await requestRestore(stack, backup.id));
     assert.equal(execution.status, 'failed');
     assert.match(execution.error ?? '', /corrupted, truncated or was modified/);
+    assert.equal(await preRestoreBackups(), preBefore, 'no pre-restore backup for a restore refused because the file is corrupt');
     assert.deepEqual(await checksums(source.url), before, 'the live database is unchanged');
     assert.deepEqual(await databases(`${source.name}_restore_`), [], 'no temporary database is left');
   });

@@ -8,6 +8,7 @@ import type { BackupCopy } from '../../shared/catalog/entities';
 import type { CopyCheckStatus } from '../../shared/catalog/repositories';
 import { runCreatePipeline } from '../../shared/engine/backup-pipeline';
 import { createEncryptStream } from '../../shared/engine/crypto/encrypt-stream';
+import { decodeToEnd } from '../../shared/engine/decode-pipeline';
 import { KeyRing } from '../../shared/engine/crypto/key-ring';
 import { LocalStorage } from '../../shared/engine/storage/local.storage';
 import { openReplicatedWriter } from '../../shared/engine/storage/replicated-writer';
@@ -117,6 +118,46 @@ describe('backup reader (fallback to replicas)', () => {
         ['id-local:replica', 'completed'],
       ],
     );
+  });
+
+  it('readWith: one pass per copy — a primary that fails its checksum while consumed is skipped for the replica, and the consumer saw both', async () => {
+    const stored = await readFile(path('local'));
+    stored[stored.length - 40] ^= 0x01;
+    await writeFile(path('local'), stored);
+    const consumed: string[] = [];
+    const { result, chosen } = await reader().readWith(backup, async (copy) => {
+      consumed.push(copy.target);
+      const decoded = await decodeToEnd(copy.input, { keys, encrypted: true, expectedSha256: backup.checksum });
+      return decoded.sha256;
+    });
+    assert.deepEqual(consumed, ['local', 'local:replica'], 'no separate verification read: each copy is read once, by the consumer');
+    assert.equal(result, backup.checksum);
+    assert.equal(chosen.target, 'local:replica');
+    assert.deepEqual(
+      chosen.skipped.map((s) => [s.target, s.reason]),
+      [['local', 'corrupt']],
+    );
+    assert.deepEqual(
+      checks.map((c) => [c.id, c.status]),
+      [
+        ['id-local', 'corrupt'],
+        ['id-local:replica', 'completed'],
+      ],
+    );
+  });
+
+  it('readWith: a failure that is not corruption (e.g. the database refused the SQL) ends the read, no copy is blamed', async () => {
+    const refused = new AppError(ErrorCode.RestoreFailed, 'psql: syntax error');
+    const consumed: string[] = [];
+    await assert.rejects(
+      reader().readWith(backup, async (copy) => {
+        consumed.push(copy.target);
+        throw refused;
+      }),
+      (err) => err === refused,
+    );
+    assert.deepEqual(consumed, ['local']);
+    assert.deepEqual(checks, []);
   });
 
   it('without verify, a same-size corrupt primary is not detected: that is what verify is for', async () => {

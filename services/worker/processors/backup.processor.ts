@@ -6,6 +6,7 @@ import { backupDeps } from '../../../shared/runtime/use-case-deps';
 import { closeInterruptedBackups } from '../../../shared/jobs/close-interrupted-backups';
 import { createBackup } from '../../../shared/jobs/create-backup';
 import { enqueuePrune } from '../../../shared/jobs/enqueue-prune';
+import { recoverBeforeRun } from '../../../shared/jobs/restore/recover-database';
 import type { BackupJobData } from '../../../shared/queue/job-payloads';
 import { backupLockResource } from '../../../shared/queue/locks';
 import type { Runtime } from '../../../shared/runtime/runtime';
@@ -50,6 +51,7 @@ export function backupProcessor(runtime: Runtime): JobHandler<BackupJobData> {
       // Holding the lock, so a backup of this run still `running` has no live writer: an earlier attempt died.
       const interrupted = await closeInterruptedBackups({ ...runtime, logger: ctx.logger }, ctx.execution.id);
       if (interrupted.length) await runtime.executions.mergeDetails(ctx.execution.id, { interruptedBackups: interrupted });
+      if (type === 'database') await recoverBeforeRun(runtime, ctx.logger);
       if (schedule && slot) {
         const done = await runtime.executions.findCompletedSlotRun(schedule.id, slot, ctx.execution.id);
         if (done)

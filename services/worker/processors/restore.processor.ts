@@ -16,7 +16,14 @@ async function dropPrevious(runtime: Runtime, ctx: JobContext, restoreExecutionI
   if (!restore || restore.kind !== 'restore' || typeof previous !== 'string') {
     throw new AppError(ErrorCode.NoPreviousDatabase, 'That restore kept no previous database');
   }
-  await new DatabaseAdmin(await createPostgresExecutor(runtime.config), ctx.logger).drop(previous);
+  const admin = new DatabaseAdmin(await createPostgresExecutor(runtime.config), ctx.logger);
+  // The journal knows the kept database by OID: a database that took its name since is not the one to drop.
+  const journal = await runtime.journal.findByExecution(restore.id);
+  const found = await admin.info(previous);
+  if (found && journal?.liveOid && found.oid !== journal.liveOid) {
+    throw new AppError(ErrorCode.RestoreFailed, `${previous} is no longer the database restore ${restore.id} kept (its OID changed); nothing was dropped`);
+  }
+  await admin.drop(previous);
   await runtime.executions.mergeDetails(restore.id, { previousDatabase: null, previousDatabaseDropped: previous });
   await runtime.executions.mergeDetails(ctx.execution.id, { dropped: previous });
   ctx.logger.info(`Dropped ${previous}, kept by restore ${restore.id}`);

@@ -7,4 +7,5 @@ export * from './notification-settings.repository';
 export * from './notification-delivery.repository';
 export * from './alert.repository';
 export * from './catalog-stats.repository';
+export * from './restore-journal.repository';
 export * from './audit.repository';

@@ -3,6 +3,7 @@ import { AppError, ErrorCode } from '../../errors';
 import { redact } from '../../logging/redact';
 import { localPsql, PSQL_SCRIPT_ARGS, PsqlInvocation, PsqlSink } from '../apply/psql.sink';
 import { runCommand } from '../process/run-command';
+import { PsqlSession } from './psql-session';
 import { DockerCli } from '../sources/docker-cli';
 import { discoverPostgresContainer, DiscoveryOptions } from '../sources/docker-discovery';
 import { containerLogin, DockerLogin, dockerExec } from '../sources/docker-exec';
@@ -23,6 +24,8 @@ export interface PostgresExecutor {
   query(database: string, sql: string, options?: { timeoutMs?: number }): Promise<string[][]>;
   /** A sink that applies a plain SQL dump to `database` in one transaction, stopping at the first error. */
   applySink(database: string): Promise<Writable>;
+  /** A session that stays open across statements, for a transaction of several. */
+  session(database: string): Promise<PsqlSession>;
 }
 
 export const MAINTENANCE_DATABASE = 'postgres';
@@ -54,6 +57,10 @@ abstract class PsqlExecutor implements PostgresExecutor {
 
   async applySink(database: string): Promise<Writable> {
     return new PsqlSink(await this.psql(database, true));
+  }
+
+  async session(database: string): Promise<PsqlSession> {
+    return new PsqlSession(await this.psql(database, true), this.description);
   }
 }
 

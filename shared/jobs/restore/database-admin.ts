@@ -1,10 +1,11 @@
-import { AppError, ErrorCode, errorMessage } from '../../errors';
+import { errorMessage } from '../../errors';
 import type { Logger } from '../../logging';
 import { MAINTENANCE_DATABASE, PostgresExecutor } from '../../engine/postgres/postgres-executor';
 import { quoteIdent, quoteLiteral } from '../../engine/postgres/sql-quote';
 import { parseTempDatabaseComment, TempDatabaseMark, tempDatabaseComment } from './restore-names';
 
 export interface DatabaseInfo {
+  oid: string;
   name: string;
   allowConnections: boolean;
   comment: string | null;
@@ -29,8 +30,10 @@ export class DatabaseAdmin {
   }
 
   async list(): Promise<DatabaseInfo[]> {
-    const rows = await this.run(`SELECT datname, datallowconn, coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE NOT datistemplate`);
-    return rows.map(([name, allow, comment]) => ({ name, allowConnections: allow === 't', comment: comment || null }));
+    const rows = await this.run(
+      `SELECT oid, datname, datallowconn, coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE NOT datistemplate`,
+    );
+    return rows.map(([oid, name, allow, comment]) => ({ oid, name, allowConnections: allow === 't', comment: comment || null }));
   }
 
   async info(name: string): Promise<DatabaseInfo | null> {
@@ -47,10 +50,6 @@ export class DatabaseAdmin {
     await this.run(`COMMENT ON DATABASE ${quoteIdent(name)} IS ${quoteLiteral(tempDatabaseComment(mark))}`);
   }
 
-  async unmark(name: string): Promise<void> {
-    await this.run(`COMMENT ON DATABASE ${quoteIdent(name)} IS NULL`);
-  }
-
   async terminateConnections(name: string): Promise<number> {
     const rows = await this.run(
       `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = ${quoteLiteral(name)} AND pid <> pg_backend_pid()`,
@@ -62,14 +61,6 @@ export class DatabaseAdmin {
     await this.run(`ALTER DATABASE ${quoteIdent(name)} WITH ALLOW_CONNECTIONS false`).catch(() => undefined);
     await this.terminateConnections(name);
     await this.run(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
-  }
-
-  async setAllowConnections(name: string, allow: boolean): Promise<void> {
-    await this.run(`ALTER DATABASE ${quoteIdent(name)} WITH ALLOW_CONNECTIONS ${allow}`);
-  }
-
-  async rename(from: string, to: string): Promise<void> {
-    await this.run(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`);
   }
 
   /** Exact row counts of every user table of `database`. */
@@ -88,15 +79,15 @@ export class DatabaseAdmin {
   }
 
   /**
-   * Drops temporary databases left by killed runs for `target`. The caller holds
-   * the lock of `target`, so no other run can be using them.
+   * Drops throw-away databases of restore tests (verification) left by killed
+   * runs for `target`. Never a restore's: those are settled through the restore
+   * journal, which knows by OID which run created which database.
    */
-  async dropAbandoned(purpose: TempDatabaseMark['purpose'], target: string, olderThan?: Date): Promise<string[]> {
+  async dropAbandoned(purpose: 'verify', target: string, olderThan?: Date): Promise<string[]> {
     const dropped: string[] = [];
     for (const db of await this.list()) {
       const mark = parseTempDatabaseComment(db.comment);
       if (!mark || mark.purpose !== purpose || mark.target !== target) continue;
-      // A run killed right after its swap leaves the restored database, still marked, under the target's own name.
       if (db.name === target) continue;
       if (olderThan && new Date(mark.createdAt) > olderThan) continue;
       try {
@@ -108,65 +99,5 @@ export class DatabaseAdmin {
       }
     }
     return dropped;
-  }
-
-  /**
-   * Puts `live` back in service if a swap was interrupted: connections
-   * re-allowed, or the renamed original renamed back when `live` is missing.
-   */
-  async recoverInterruptedSwap(live: string, previousPrefix: string): Promise<string | null> {
-    const all = await this.list();
-    const current = all.find((d) => d.name === live);
-    if (current && !current.allowConnections) {
-      await this.setAllowConnections(live, true);
-      return `re-allowed connections to ${live}`;
-    }
-    if (!current) {
-      const orphan = all.filter((d) => d.name.startsWith(previousPrefix) && !d.allowConnections).sort((a, b) => b.name.localeCompare(a.name))[0];
-      if (orphan) {
-        await this.rename(orphan.name, live);
-        await this.setAllowConnections(live, true);
-        return `renamed ${orphan.name} back to ${live}`;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Replaces `live` by `incoming`: connections to `live` are refused and
-   * terminated, `live` becomes `previous`, `incoming` becomes `live`. If a step
-   * fails, the renames done so far are undone and `live` accepts connections again.
-   */
-  async swap(live: string, incoming: string, previous: string): Promise<void> {
-    await this.setAllowConnections(live, false);
-    try {
-      await this.terminateConnectionsUntilGone(live);
-      await this.rename(live, previous);
-    } catch (err) {
-      await this.setAllowConnections(live, true).catch(() => undefined);
-      throw new AppError(ErrorCode.RestoreFailed, `Could not take ${live} out of service; it was left untouched: ${errorMessage(err)}`);
-    }
-    try {
-      await this.rename(incoming, live);
-    } catch (err) {
-      await this.rename(previous, live).catch(() => undefined);
-      await this.setAllowConnections(live, true).catch(() => undefined);
-      throw new AppError(ErrorCode.RestoreFailed, `Could not rename the restored database into place; ${live} was put back: ${errorMessage(err)}`);
-    }
-    // The swap is done: tidying up must not turn a completed restore into a failed one.
-    for (const name of [previous, live]) {
-      await this.setAllowConnections(name, true).catch((err) => this.logger?.warn(`Could not re-allow connections to ${name}: ${errorMessage(err)}`));
-    }
-  }
-
-  private async terminateConnectionsUntilGone(name: string): Promise<void> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const [row] = await this.run(`SELECT count(*) FROM pg_stat_activity WHERE datname = ${quoteLiteral(name)} AND pid <> pg_backend_pid()`);
-      if (Number(row?.[0] ?? 0) === 0) return;
-      const killed = await this.terminateConnections(name);
-      this.logger?.info(`Terminated ${killed} connection(s) to ${name}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`connections to ${name} kept coming back`);
   }
 }

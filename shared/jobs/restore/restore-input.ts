@@ -3,15 +3,19 @@ import type { BackupRepository } from '../../catalog/repositories';
 import { USABLE_BACKUP_STATUSES } from '../../domain/types';
 import { AppError, ErrorCode } from '../../errors';
 import type { KeyRing } from '../../engine/crypto/key-ring';
-import { decodeToEnd, fileInput, StoredInput } from '../../engine/decode-pipeline';
+import { DecodeResult, fileInput, StoredInput } from '../../engine/decode-pipeline';
 import type { BackupReader } from '../backup-reader';
 
-/** Bytes ready to restore: already checked end to end, re-openable for the decode path. */
+/** Bytes to restore, re-openable for the decode path, with what they are checked against while they are read. */
 export interface PreparedInput {
   input: StoredInput;
   encrypted?: boolean;
   expectedSha256: string | null;
-  /** Where they came from, for the execution's record. */
+}
+
+export interface ReadOutcome {
+  decoded: DecodeResult;
+  /** Where the bytes came from, for the execution's record. */
   facts: Record<string, unknown>;
 }
 
@@ -19,8 +23,13 @@ export interface PreparedInput {
 export interface RestoreInput {
   /** For messages: the backup's file name or the path. */
   label: string;
-  /** Finds the bytes and verifies them completely — before anything is touched. */
-  prepare(onProgress: (fraction: number, bytes?: number, totalBytes?: number) => void): Promise<PreparedInput>;
+  /**
+   * Decodes the bytes into `apply` in one pass, checked as they are read (checksum,
+   * authentication, compression): the checked result only counts if the whole read
+   * passed. A corrupt catalog copy is skipped for the next one; `apply` must undo its
+   * partial work before it rethrows.
+   */
+  readInto(apply: (prepared: PreparedInput) => Promise<DecodeResult>): Promise<ReadOutcome>;
 }
 
 /** Checks everything about a catalog backup that can be checked without reading it. */
@@ -37,16 +46,16 @@ export async function loadRestorableBackup(backups: BackupRepository, keys: KeyR
   return backup;
 }
 
-/** A catalog backup: the first copy whose SHA-256 matches the catalog (replicas when the primary fails). */
+/** A catalog backup: the first copy whose SHA-256 matches the catalog while it is read (replicas when the primary fails). */
 export function catalogRestoreInput(reader: BackupReader, backup: Backup): RestoreInput {
   return {
     label: backup.filename,
-    async prepare(onProgress) {
-      const chosen = await reader.choose(backup, { verify: true, onVerifyProgress: (b, total) => onProgress(b / total, b, total) });
+    async readInto(apply) {
+      const { result, chosen } = await reader.readWith(backup, (copy) =>
+        apply({ input: copy.input, encrypted: backup.encrypted, expectedSha256: backup.checksum }),
+      );
       return {
-        input: chosen.input,
-        encrypted: backup.encrypted,
-        expectedSha256: backup.checksum,
+        decoded: result,
         facts: { backupId: backup.id, readFrom: chosen.target, verified: chosen.verified, skippedCopies: chosen.skipped },
       };
     },
@@ -55,17 +64,16 @@ export function catalogRestoreInput(reader: BackupReader, backup: Backup): Resto
 
 /**
  * A backup file outside the catalog (a download, or one written by Kanbu's
- * earlier backup function): decoded to the end first — v2 chunks and the legacy
- * format authenticate themselves; an unencrypted file proves at least that it
- * decompresses — and its SHA-256 is then held fixed for the real read.
+ * earlier backup function): v2 chunks and the legacy format authenticate
+ * themselves, gzip and zstd check their own trailer, so a bad file fails the
+ * read before the end of its input reaches the consumer.
  */
-export function fileRestoreInput(path: string, keys: KeyRing): RestoreInput {
+export function fileRestoreInput(path: string): RestoreInput {
   return {
     label: path,
-    async prepare(onProgress) {
-      const input = await fileInput(path);
-      const checked = await decodeToEnd(input, { keys, onProgress: (p) => onProgress((p.percent ?? 0) / 100, p.bytes, p.totalBytes) });
-      return { input, expectedSha256: checked.sha256, facts: { file: path, encryption: checked.encryption, keyId: checked.keyId, sha256: checked.sha256 } };
+    async readInto(apply) {
+      const decoded = await apply({ input: await fileInput(path), expectedSha256: null });
+      return { decoded, facts: { file: path, encryption: decoded.encryption, keyId: decoded.keyId, sha256: decoded.sha256 } };
     },
   };
 }

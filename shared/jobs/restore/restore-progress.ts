@@ -3,10 +3,9 @@ import type { ProgressReporter } from '../../domain/job-progress';
 /** The stages of a database restore and the share of the progress bar each one takes. */
 export const RESTORE_STAGES = {
   validating: [0, 2],
-  'pre-restore-backup': [2, 25],
-  verifying: [25, 45],
-  loading: [45, 90],
-  checking: [90, 93],
+  loading: [2, 60],
+  checking: [60, 63],
+  'pre-restore-backup': [63, 93],
   swapping: [93, 98],
   completed: [100, 100],
 } as const;

@@ -44,8 +44,8 @@ async function countFiles(path: string): Promise<number> {
 }
 
 /**
- * Restores a source-code backup into a directory: the archive is verified,
- * then extracted next to the target (`<path>.restoring-<ts>`) and moved into
+ * Restores a source-code backup into a directory: the archive is extracted,
+ * while its checksum is checked, next to the target (`<path>.restoring-<ts>`) and moved into
  * place only when complete — a failed restore leaves the target as it was. A
  * target that holds files (such as the running code) is replaced only when
  * `replaceExisting` is set; it is then kept as `<path>.pre-restore-<ts>`.
@@ -62,20 +62,29 @@ export async function restoreSourceTree(request: RestoreSourceTreeRequest): Prom
   const report = (stage: string, from: number, to: number) => (fraction: number, bytes?: number, totalBytes?: number) =>
     request.onProgress({ stage, percent: Math.round(from + (to - from) * Math.min(1, fraction)), bytes, totalBytes });
 
-  const prepared = await request.from.prepare(report('verifying', 0, 40));
-  await request.record(prepared.facts);
   const staging = `${target}.restoring-${stamp}`;
-  await mkdir(staging, { recursive: true, mode: 0o755 });
+  const removeStaging = () =>
+    rm(staging, { recursive: true, force: true, maxRetries: 3 }).catch((rmErr) => request.logger.warn(`Could not remove ${staging}: ${rmErr.message}`));
   try {
-    const extracting = report('extracting', 40, 95);
-    await decodeBackup(prepared.input, tarExtractSink(staging), {
-      keys: request.keys,
-      encrypted: prepared.encrypted,
-      expectedSha256: prepared.expectedSha256,
-      output: 'plain',
-      onProgress: (p) => extracting((p.percent ?? 0) / 100, p.bytes, p.totalBytes),
-      signal: request.signal,
+    const extracting = report('extracting', 0, 95);
+    // One pass: extracted while checked; a copy that fails its check leaves nothing behind and the next copy is tried.
+    const read = await request.from.readInto(async (prepared) => {
+      await mkdir(staging, { recursive: true, mode: 0o755 });
+      try {
+        return await decodeBackup(prepared.input, tarExtractSink(staging), {
+          keys: request.keys,
+          encrypted: prepared.encrypted,
+          expectedSha256: prepared.expectedSha256,
+          output: 'plain',
+          onProgress: (p) => extracting((p.percent ?? 0) / 100, p.bytes, p.totalBytes),
+          signal: request.signal,
+        });
+      } catch (err) {
+        await removeStaging();
+        throw err;
+      }
     });
+    await request.record(read.facts);
     request.signal?.throwIfAborted();
     let previousPath: string | null = null;
     if (existing && existing.length > 0) {
@@ -100,7 +109,7 @@ export async function restoreSourceTree(request: RestoreSourceTreeRequest): Prom
     );
     return { targetPath: target, previousPath, files };
   } catch (err) {
-    await rm(staging, { recursive: true, force: true, maxRetries: 3 }).catch((rmErr) => request.logger.warn(`Could not remove ${staging}: ${rmErr.message}`));
+    await removeStaging();
     throw err;
   }
 }

@@ -7,8 +7,8 @@ import type { ProgressReporter } from '../../domain/job-progress';
 import { backupLockResource, sourceLockResource } from '../../queue/locks';
 import type { BackupRepository, ExecutionRepository } from '../../catalog/repositories';
 import type { KeyRing } from '../../engine/crypto/key-ring';
-import { createPostgresExecutor } from '../../engine/postgres/postgres-executor-factory';
 import { createBackup, CreateBackupDeps } from '../create-backup';
+import type { SwapRecoveryDeps } from './swap-recovery';
 import { restoreDatabase } from './restore-database';
 import type { RestoreInput } from './restore-input';
 import { restoreSourceTree } from './restore-source-tree';
@@ -34,6 +34,8 @@ export interface RestoreDeps {
   executions: Pick<ExecutionRepository, 'mergeDetails'>;
   /** For the pre-restore backup, logging to the restore's logger. */
   backupDeps: (logger: Logger) => CreateBackupDeps;
+  /** The journal and server of the live database, for the swap and its recovery; null when DATABASE_URL cannot be read. */
+  swapRecovery: (logger: Logger) => Promise<SwapRecoveryDeps | null>;
 }
 
 export interface RestoreRun {
@@ -72,8 +74,8 @@ async function keepFromRetention(backups: RestoreDeps['backups'], backupId: stri
 
 /**
  * Runs a restore in this process (the caller holds the lock): a source backup
- * into its directory, a database backup through pre-restore backup, temporary
- * database and swap. Returns the facts worth reporting.
+ * into its directory, a database backup through temporary database, checks,
+ * pre-restore backup and swap. Returns the facts worth reporting.
  */
 export async function runRestore(deps: RestoreDeps, order: RestoreOrder, run: RestoreRun): Promise<Record<string, unknown>> {
   const record = (facts: Record<string, unknown>) => deps.executions.mergeDetails(run.executionId, facts);
@@ -96,12 +98,13 @@ export async function runRestore(deps: RestoreDeps, order: RestoreOrder, run: Re
     return { ...result };
   }
 
-  const executor = await createPostgresExecutor(deps.config);
-  await record({ targetDatabase: order.targetDatabase ?? executor.database, keepPrevious: order.keepPrevious });
+  const swap = await deps.swapRecovery(run.logger);
+  if (!swap) throw new AppError(ErrorCode.InvalidConfig, 'DATABASE_URL cannot be read; there is no database to restore into');
+  await record({ targetDatabase: order.targetDatabase ?? swap.executor.database, keepPrevious: order.keepPrevious });
   const result = await restoreDatabase(
     {
       keys: deps.keys,
-      executor,
+      swap,
       logger: run.logger,
       record,
       preRestoreBackup: (onFraction) =>
