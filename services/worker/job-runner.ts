@@ -94,8 +94,9 @@ export function withExecution<Data extends ExecutionData>(
   return async (job: Job<Data>, token?: string): Promise<unknown> => {
     const execution = await resolveExecution(queue, executions, job);
     // A row still `running` (or `retrying` after a stall) belongs to an attempt whose worker died:
-    // BullMQ does not count that attempt, the history does.
-    const resumed = execution.status === 'running' || execution.status === 'retrying';
+    // BullMQ does not count that attempt, the history does. A `waiting` row recorded the attempts
+    // made before it waited for its lock, which may include such a dead attempt.
+    const resumed = execution.status === 'running' || execution.status === 'retrying' || execution.status === 'waiting';
     const attempt = Math.max(job.attemptsMade + 1, resumed ? execution.attempts + 1 : 0);
     if (execution.status === 'running' || (execution.status === 'retrying' && execution.error === INTERRUPTED_REASON))
       await executions.mergeDetails(execution.id, { interruptedAttempt: { attempt: execution.attempts, reason: INTERRUPTED_REASON } });
