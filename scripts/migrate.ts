@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { createCatalogDataSource, runCatalogMigrations } from '../shared/catalog/data-source';
+import { BackupRepository, ScheduleRepository } from '../shared/catalog/repositories';
+import { logRetentionUpgradePreview, RETENTION_MAX_AGE_MIGRATION } from '../shared/jobs/retention-upgrade-preview';
 import { loadConfigOrExit } from '../shared/config';
 import { configureLogging, createLogger } from '../shared/logging';
 import { ensureDatabase } from './lib/ensure-database';
@@ -15,6 +17,15 @@ async function main(): Promise<void> {
   try {
     const applied = await runCatalogMigrations(dataSource);
     logger.info(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Catalog schema is up to date');
+    if (applied.includes(RETENTION_MAX_AGE_MIGRATION)) {
+      await logRetentionUpgradePreview({
+        backups: new BackupRepository(dataSource),
+        schedules: new ScheduleRepository(dataSource),
+        defaultRetentionDays: config.BACKUP_RETENTION_DAYS,
+        defaultTimeZone: config.BACKUP_CRON_TIMEZONE,
+        logger: createLogger('Prune'),
+      });
+    }
   } finally {
     await dataSource.destroy();
   }

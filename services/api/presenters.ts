@@ -3,6 +3,7 @@ import type { Page } from '../../shared/catalog/repositories';
 import type { Config } from '../../shared/config';
 import { nextRuns } from '../../shared/domain/cron-schedule';
 import { schedulePolicy, scheduleTimeZone } from '../../shared/domain/schedule-settings';
+import { retentionWarnings } from '../../shared/domain/retention-policy';
 import type { RetentionPlan } from '../../shared/jobs/prune-backups';
 
 export function presentCopy(copy: BackupCopy) {
@@ -85,8 +86,10 @@ const NEXT_RUNS_SHOWN = 5;
 
 export function presentSchedule(schedule: Schedule, defaults: ScheduleDefaults, now = new Date()) {
   const timezone = scheduleTimeZone(schedule, defaults.defaultTimeZone);
+  const policy = schedulePolicy(schedule, defaults.defaultRetentionDays);
   return {
     id: schedule.id,
+    number: schedule.number,
     name: schedule.name,
     type: schedule.type,
     cronExpression: schedule.cronExpression,
@@ -97,10 +100,11 @@ export function presentSchedule(schedule: Schedule, defaults: ScheduleDefaults, 
     keepDaily: schedule.keepDaily,
     keepWeekly: schedule.keepWeekly,
     keepMonthly: schedule.keepMonthly,
-    effectiveRetentionDays: schedulePolicy(schedule, defaults.defaultRetentionDays).retentionDays,
+    effectiveRetentionDays: policy.retentionDays,
     nextRuns: schedule.enabled ? nextRuns(schedule.cronExpression, timezone, now, NEXT_RUNS_SHOWN) : [],
     createdAt: schedule.createdAt,
     updatedAt: schedule.updatedAt,
+    warnings: retentionWarnings(policy),
   };
 }
 
@@ -117,8 +121,9 @@ export function presentRetentionPlan(plan: RetentionPlan) {
       delete: decisions.filter((d) => d.action === 'delete').length,
       clean: decisions.filter((d) => d.action === 'clean').length,
     },
-    delete: decisions.flatMap((d) => (d.action === 'delete' ? [{ ...item(d.backup), reason: d.reason }] : [])),
-    clean: decisions.flatMap((d) => (d.action === 'clean' ? [{ ...item(d.backup), reasons: d.reasons }] : [])),
-    keep: decisions.flatMap((d) => (d.action === 'keep' ? [{ ...item(d.backup), reasons: d.reasons }] : [])),
+    warnings: retentionWarnings(plan.policy),
+    delete: decisions.flatMap((d) => (d.action === 'delete' ? [{ ...item(d.backup), reason: d.reason, explanation: d.explanation }] : [])),
+    clean: decisions.flatMap((d) => (d.action === 'clean' ? [{ ...item(d.backup), reasons: d.reasons, explanation: d.explanation }] : [])),
+    keep: decisions.flatMap((d) => (d.action === 'keep' ? [{ ...item(d.backup), reasons: d.reasons, explanation: d.explanation }] : [])),
   };
 }

@@ -5,12 +5,14 @@ import { ErrorCode, errorMessage, isAppError } from '../../shared/errors';
 import { backupCommand } from './backup.command';
 import { CliCommand, UsageError } from './cli-command';
 import { decryptCommand } from './decrypt.command';
+import { deleteCommand } from './delete.command';
+import { importCommand } from './import.command';
 import { listCommand } from './list.command';
 import { restoreCommand } from './restore.command';
 import { rotateKeysCommand } from './rotate-keys.command';
 import { verifyCommand } from './verify.command';
 
-const COMMANDS: CliCommand[] = [backupCommand, listCommand, verifyCommand, restoreCommand, decryptCommand, rotateKeysCommand];
+const COMMANDS: CliCommand[] = [backupCommand, listCommand, verifyCommand, restoreCommand, deleteCommand, importCommand, decryptCommand, rotateKeysCommand];
 
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;

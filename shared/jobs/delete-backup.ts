@@ -23,6 +23,8 @@ export interface BackupDeletion {
   /** True when every copy is gone and the record was removed. */
   deleted: boolean;
   copies: CopyDeletion[];
+  /** With `keepLastUsable`: nothing was touched because it is the last usable backup of its type. */
+  lastUsable?: boolean;
 }
 
 /** Copies whose object may exist; `failed` writes never committed one. */
@@ -33,14 +35,19 @@ const MAY_EXIST: readonly CopyStatus[] = ['completed', 'missing', 'corrupt', 'de
  * removed only when all of them are gone; a copy that could not be deleted is
  * marked `delete_failed` with the reason and reported, never hidden, and a
  * later delete retries it. Runs under the backup's row lock, so it waits for a
- * key rotation of the same backup instead of racing it.
+ * key rotation of the same backup instead of racing it. An operator's delete
+ * passes `keepLastUsable`, re-checked under that lock.
  */
-export async function deleteBackupEverywhere(deps: DeleteBackupDeps, backup: Backup): Promise<BackupDeletion> {
+export async function deleteBackupEverywhere(deps: DeleteBackupDeps, backup: Backup, options: { keepLastUsable?: boolean } = {}): Promise<BackupDeletion> {
   let copies: CopyDeletion[] = [];
-  const removed = await deps.backups.removeLocked(backup.id, async (locked) => {
+  const removeStored = async (locked: Backup) => {
     copies = await deleteStoredCopies(deps, locked);
     return copies.every((r) => r.status === 'deleted');
-  });
+  };
+  const removed = options.keepLastUsable
+    ? await deps.backups.removeLockedKeepingLastUsable(backup.id, removeStored)
+    : await deps.backups.removeLocked(backup.id, removeStored);
+  if (removed === 'last') return { deleted: false, copies: [], lastUsable: true };
   if (removed) deps.logger.info(`Deleted backup ${backup.filename} from ${copies.map((r) => r.target).join(', ') || 'the catalog'}`);
   // null: deleted by someone else meanwhile — gone all the same.
   return { deleted: removed !== false, copies };

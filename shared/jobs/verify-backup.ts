@@ -51,7 +51,8 @@ function isBadBytes(err: unknown): boolean {
 }
 
 /** Reads one copy to the end: decrypt, SHA-256 against the catalog, decompress. */
-async function checkCopy(deps: VerifyDeps, backup: Backup, copy: CopyRef, onBytes: (bytes: number) => void): Promise<void> {
+/** Reads one copy to the end; returns the SHA-256 of its compressed bytes. */
+async function checkCopy(deps: VerifyDeps, backup: Backup, copy: CopyRef, onBytes: (bytes: number) => void): Promise<string> {
   const storage = deps.targets.get(copy.target);
   if (!storage) throw new AppError(ErrorCode.StorageUnavailable, `storage target ${copy.target} is not configured`, { retryable: true });
   const stored = await storage.stat(copy.location);
@@ -59,12 +60,13 @@ async function checkCopy(deps: VerifyDeps, backup: Backup, copy: CopyRef, onByte
   if (copy.sizeBytes !== null && stored.sizeBytes !== copy.sizeBytes) {
     throw new AppError(ErrorCode.CorruptBackup, `it has ${stored.sizeBytes} bytes, the catalog says ${copy.sizeBytes}`);
   }
-  await decodeToEnd(storedObjectInput(storage, copy.location, stored.sizeBytes), {
+  const decoded = await decodeToEnd(storedObjectInput(storage, copy.location, stored.sizeBytes), {
     keys: deps.keys,
     encrypted: backup.encrypted,
     expectedSha256: backup.checksum,
     onProgress: (p) => onBytes(p.bytes ?? 0),
   });
+  return decoded.sha256;
 }
 
 /**
@@ -86,13 +88,14 @@ export async function verifyBackup(deps: VerifyDeps, request: VerifyRequest): Pr
   );
   if (copies.length === 0) return fail(deps, backup, request, 'no stored copy is left to verify', []);
   const verdicts: CopyVerdict[] = [];
+  const checksums = new Set<string>();
   const share = (request.mode === 'restore-test' ? 60 : 100) / Math.max(1, copies.length);
   for (const [index, copy] of copies.entries()) {
     const total = copy.sizeBytes ?? backup.sizeBytes ?? 1;
     const report = (b: number) =>
       request.onProgress({ stage: `verifying ${copy.target}`, percent: Math.floor(index * share + (b / total) * share), bytes: b, totalBytes: total });
     try {
-      await checkCopy(deps, backup, copy, report);
+      checksums.add(await checkCopy(deps, backup, copy, report));
       verdicts.push({ target: copy.target, ok: true });
       if (copy.id) await deps.copies.recordCheck(copy.id, 'completed', null);
     } catch (err) {
@@ -106,7 +109,13 @@ export async function verifyBackup(deps: VerifyDeps, request: VerifyRequest): Pr
   const bad = verdicts.filter((v) => !v.ok);
   if (bad.length > 0) return fail(deps, backup, request, bad.map((v) => `${v.target}: ${v.error}`).join('; '), verdicts);
 
-  const result: VerifyResult = { status: backup.checksum ? 'verified' : 'no_checksum', copies: verdicts };
+  // A backup without a checksum (adopted by import) gets the one its copies agree on: later reads check against it.
+  const learned = !backup.checksum && checksums.size === 1 ? [...checksums][0] : null;
+  if (learned) {
+    await deps.backups.recordChecksum(backup.id, learned);
+    deps.logger.info(`Backup ${backup.filename}: recorded its checksum ${learned}, which it had none of`);
+  }
+  const result: VerifyResult = { status: backup.checksum || learned ? 'verified' : 'no_checksum', copies: verdicts };
   if (request.mode === 'restore-test') {
     const test = await restoreTest(deps, backup, copies[0], request);
     if (!test.ok) return fail(deps, backup, request, `restore test: ${test.reason}`, verdicts);

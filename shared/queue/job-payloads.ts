@@ -29,6 +29,19 @@ export interface PruneJobData extends ExecutionRef {
 }
 
 /**
+ * Adopts backup files a storage target holds that the catalog does not know
+ * (`POST /api/storage/import`); runs on the prune queue, which already owns
+ * catalog-versus-storage housekeeping. `target` null: the primary.
+ */
+export interface StorageImportJobData extends ExecutionRef {
+  type: 'import';
+  target: string | null;
+}
+
+/** What the prune queue runs. */
+export type PruneQueueJobData = PruneJobData | StorageImportJobData;
+
+/**
  * One event through one channel. The channel's address and secret are read
  * from the catalog and environment when the job runs, never carried here.
  */
@@ -66,7 +79,7 @@ export interface JobPayloads {
   backup: BackupJobData;
   restore: RestoreJobData;
   verify: VerifyJobData;
-  prune: PruneJobData;
+  prune: PruneQueueJobData;
   notify: NotifyJobData;
 }
 

@@ -288,8 +288,74 @@ describe('API with the trigger endpoint on (BACKUP_SCHEDULER_MODE=external)', ()
   });
 
   it('400 for an invalid trigger body', async () => {
-    const res = await http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body: { type: 'database', scheduleId: 'x' } });
-    assert.equal(res.status, 400);
-    assertErrorShape(res.body, 'VALIDATION_FAILED');
+    for (const scheduleId of ['x', 1.5, 0, -1, '0012', true]) {
+      const res = await http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body: { type: 'database', scheduleId } });
+      assert.equal(res.status, 400, String(scheduleId));
+      assertErrorShape(res.body, 'VALIDATION_FAILED');
+    }
+  });
+
+  it("accepts Kanbu's X-Backup-Key header like the Bearer key, and refuses a key in the body", async () => {
+    const trigger = (headers: Record<string, string>, body: unknown = { type: 'database' }) =>
+      http('POST', `${stack.baseUrl}/api/backup/trigger`, { headers, body });
+    const ok = await trigger({ 'x-backup-key': TRIGGER_KEY });
+    assert.equal(ok.status, 202, ok.text);
+    assert.equal((await stack.runtime.executions.findById(ok.body.executionId))?.trigger, 'external');
+    for (const key of ['wrong-trigger-key-123456789', ADMIN_KEY, '']) {
+      const refused = await trigger({ 'x-backup-key': key });
+      assert.equal(refused.status, 401, key);
+      assertErrorShape(refused.body, 'UNAUTHORIZED');
+    }
+    const missing = await trigger({});
+    assert.match(missing.body.error.message, /Authorization: Bearer <key> \(or X-Backup-Key: <key>\)/);
+    const inBody = await trigger({}, { type: 'database', apiKey: TRIGGER_KEY });
+    assert.equal(inBody.status, 401, 'a key in the body is not a key');
+    const both = await trigger({ 'x-backup-key': TRIGGER_KEY }, { type: 'database', apiKey: TRIGGER_KEY });
+    assert.equal(both.status, 400, both.text);
+    assert.match(both.body.error.message, /apiKey should not exist/);
+    // The admin endpoints do not take the legacy header.
+    assert.equal((await http('GET', `${stack.baseUrl}/api/backups`, { headers: { 'x-backup-key': ADMIN_KEY } })).status, 401);
+  });
+
+  it('takes a schedule by its number, in the trigger and in /api/schedules/:id', async () => {
+    const created = await http('POST', `${stack.baseUrl}/api/schedules`, {
+      token: ADMIN_KEY,
+      body: { name: 'numbered', type: 'database', cronExpression: '0 5 * * *' },
+    });
+    assert.equal(created.status, 201, created.text);
+    const { id, number } = created.body;
+    assert.ok(Number.isInteger(number) && number >= 1, created.text);
+    const byNumber202 = [];
+    for (const scheduleId of [number, String(number), id]) {
+      const res = await http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body: { type: 'database', scheduleId } });
+      assert.equal(res.status, 202, res.text);
+      assert.equal((await stack.runtime.executions.findById(res.body.executionId))?.scheduleId, id, 'the job carries the UUID');
+      byNumber202.push(res.body);
+    }
+    assert.deepEqual(
+      byNumber202.map((b) => [b.executionId, b.deduplicated]),
+      [
+        [byNumber202[0].executionId, false],
+        [byNumber202[0].executionId, true],
+        [byNumber202[0].executionId, true],
+      ],
+      'number and UUID name the same schedule slot',
+    );
+    const byNumber = await http('GET', `${stack.baseUrl}/api/schedules/${number}`, { token: ADMIN_KEY });
+    assert.equal(byNumber.body.id, id);
+    const patched = await http('PATCH', `${stack.baseUrl}/api/schedules/${number}`, { token: ADMIN_KEY, body: { keepDaily: 3 } });
+    assert.equal(patched.body.keepDaily, 3);
+    assert.equal((await http('GET', `${stack.baseUrl}/api/schedules/${number}/retention-preview`, { token: ADMIN_KEY })).status, 200);
+    const runs = await http('GET', `${stack.baseUrl}/api/executions?scheduleId=${number}`, { token: ADMIN_KEY });
+    assert.equal(runs.body.total, 1, runs.text);
+    assert.equal((await http('GET', `${stack.baseUrl}/api/schedules/99999`, { token: ADMIN_KEY })).status, 404);
+    const unknown = await http('POST', `${stack.baseUrl}/api/backup/trigger`, { token: TRIGGER_KEY, body: { type: 'database', scheduleId: 99999 } });
+    assert.equal(unknown.body.error.code, 'SCHEDULE_NOT_FOUND');
+    assert.equal((await http('DELETE', `${stack.baseUrl}/api/schedules/${number}`, { token: ADMIN_KEY })).status, 200);
+    const next = await http('POST', `${stack.baseUrl}/api/schedules`, {
+      token: ADMIN_KEY,
+      body: { name: 'numbered-again', type: 'database', cronExpression: '0 5 * * *' },
+    });
+    assert.ok(next.body.number > number, 'a number is never reused');
   });
 });

@@ -20,6 +20,7 @@ const DUMP = PG_DUMP_ARGS.join(' ');
 const LABEL_QUERIES = [
   'ps --filter label=kanbu.backup.postgres=true --format {{.Names}}',
   'ps --filter label=com.docker.compose.service=postgres --format {{.Names}}',
+  'ps --filter name=kanbu-postgres --format {{.Names}}',
 ];
 const SIZE_QUERY = 'psql -X -q -t -A -c SELECT pg_database_size(current_database())';
 
@@ -104,6 +105,23 @@ describe('docker mode (a fake docker CLI first on PATH)', () => {
     assert.match(missing.message, /POSTGRES_CONTAINER=ghost does not exist/);
   });
 
+  it("finds the user guide's kanbu-postgres by its exact name before the pattern, which alone would be ambiguous", async () => {
+    const docker = await useFakeDocker({
+      ps: { 'name=kanbu-postgres': ['kanbu-postgres-old', 'kanbu-postgres'], 'name=postgres': ['kanbu-postgres-old', 'kanbu-postgres'] },
+      env: { 'kanbu-postgres': ['POSTGRES_USER=postgres', `POSTGRES_DB=${kanbu.name}`] },
+    });
+    const opened = await new PgDumpDockerSource({ pattern: 'postgres' }).open();
+    assert.equal(opened.facts.container, 'kanbu-postgres');
+    assert.equal(opened.facts.foundBy, 'name kanbu-postgres');
+    opened.stream.destroy();
+    assert.deepEqual((await docker.calls()).slice(0, 3), LABEL_QUERIES);
+    await docker.remove();
+    await useFakeDocker({ ps: { 'name=kanbu-postgres': ['kanbu-postgres-old'], 'name=postgres': ['kanbu-postgres-old'] } });
+    const fallback = await new PgDumpDockerSource({ pattern: 'postgres', conn: parsePostgresUrl(kanbu.url) }).open();
+    assert.equal(fallback.facts.foundBy, 'name pattern "postgres"', 'a name that merely contains kanbu-postgres is not the step');
+    fallback.stream.destroy();
+  });
+
   it('refuses to guess between two matching containers', async () => {
     await useFakeDocker({ ps: { 'label=com.docker.compose.service=postgres': ['a-postgres-1', 'b-postgres-1'] } });
     const err = await appErrorFrom(new PgDumpDockerSource({ pattern: 'postgres' }).open());
@@ -120,7 +138,8 @@ describe('docker mode (a fake docker CLI first on PATH)', () => {
     assert.equal(
       err.message,
       'Docker mode: PostgreSQL container not found. Tried: POSTGRES_CONTAINER (not set); label kanbu.backup.postgres=true (no running container); ' +
-        'label com.docker.compose.service=postgres (no running container); name pattern "nothing-matches" (POSTGRES_CONTAINER_PATTERN; no running container). ' +
+        'label com.docker.compose.service=postgres (no running container); name kanbu-postgres (no running container); ' +
+        'name pattern "nothing-matches" (POSTGRES_CONTAINER_PATTERN; no running container). ' +
         "Set POSTGRES_CONTAINER to the container's name",
     );
   });

@@ -89,7 +89,7 @@ describe('retention after each backup, its preview, and protecting backups', fun
   it('the preview lists what would be deleted now, and why each backup is kept', async () => {
     const res = await api('GET', `/api/schedules/${scheduleId}/retention-preview`);
     assert.equal(res.status, 200, res.text);
-    type Decision = { id: string; reason?: string; reasons: { rule: string }[] };
+    type Decision = { id: string; reason?: string; reasons: { rule: string }[]; explanation: string };
     const byId = (list: Decision[]) => Object.fromEntries(list.map((item) => [item.id, item]));
     assert.deepEqual(res.body.policy, { retentionDays: 7, keepDaily: 0, keepWeekly: 0, keepMonthly: 0 });
     assert.equal(res.body.timezone, 'UTC');
@@ -97,6 +97,8 @@ describe('retention after each backup, its preview, and protecting backups', fun
     const deleted = byId(res.body.delete);
     assert.deepEqual(Object.keys(deleted).sort(), [ids.expired, ids['failed-old']].sort());
     assert.equal(deleted[ids.expired].reason, 'expired');
+    assert.match(deleted[ids.expired].explanation, /^older than retentionDays \(7\): taken before /);
+    assert.deepEqual(res.body.warnings, []);
     assert.equal(deleted[ids['failed-old']].reason, 'failed');
     const kept = byId(res.body.keep);
     assert.deepEqual(

@@ -45,6 +45,7 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
     assert.equal(res.body.retentionDays, null);
     assert.equal(res.body.effectiveRetentionDays, 14);
     assert.equal(res.body.mirrorSynced, true);
+    assert.deepEqual(res.body.warnings, []);
     assert.equal(res.body.nextRuns.length, 5);
     for (const run of res.body.nextRuns) {
       const local = new Date(run).toLocaleString('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit' });
@@ -59,6 +60,32 @@ describe('schedules API and the job scheduler mirror (BACKUP_SCHEDULER_MODE=inte
     assert.equal(mirrored[0].tz, 'America/New_York');
     assert.deepEqual(mirrored[0].template?.data, { type: 'database', trigger: 'schedule', scheduleId: res.body.id });
     assert.equal(mirrored[0].next, Date.parse(res.body.nextRuns[0]), 'BullMQ runs it when the API says it will');
+  });
+
+  it('warns, in the create and update responses, when keepWeekly or keepMonthly reaches beyond retentionDays', async () => {
+    const created = await api('POST', '/api/schedules', {
+      name: 'gfs',
+      type: 'database',
+      cronExpression: '0 4 * * *',
+      retentionDays: 30,
+      keepWeekly: 4,
+      keepMonthly: 12,
+    });
+    assert.equal(created.status, 201, created.text);
+    assert.deepEqual(
+      created.body.warnings.map((w: { code: string }) => w.code),
+      ['KEEP_MONTHLY_BEYOND_RETENTION'],
+    );
+    assert.match(created.body.warnings[0].message, /keepMonthly 12 reaches back 372 days, but retentionDays is 30/);
+    const widened = await api('PATCH', `/api/schedules/${created.body.id}`, { retentionDays: 400, keepWeekly: 60 });
+    assert.equal(widened.status, 200, widened.text);
+    assert.deepEqual(
+      widened.body.warnings.map((w: { code: string }) => w.code),
+      ['KEEP_WEEKLY_BEYOND_RETENTION'],
+    );
+    const fixed = await api('PATCH', `/api/schedules/${created.body.id}`, { keepWeekly: 4 });
+    assert.deepEqual(fixed.body.warnings, []);
+    assert.equal((await api('DELETE', `/api/schedules/${created.body.id}`)).status, 200);
   });
 
   it('refuses invalid cron expressions and zones with a 400 that gives the reason', async () => {

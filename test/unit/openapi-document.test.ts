@@ -52,6 +52,8 @@ const PROBES: unknown[] = [
   ['webhook'],
   ['ops@example.com'],
   ['x'],
+  '6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
+  ['6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b'],
   {},
 ];
 
@@ -75,7 +77,14 @@ describe('OpenAPI document', () => {
   it('names every error code, auth scheme and operation once', () => {
     const errorSchema = document.components.schemas.Error as { properties: { error: { properties: { code: { enum: string[] } } } } };
     assert.deepEqual(errorSchema.properties.error.properties.code.enum.sort(), Object.values(ErrorCode).sort());
-    assert.deepEqual(Object.keys(document.components.securitySchemes).sort(), ['adminBasic', 'adminKey', 'metricsToken', 'session', 'triggerKey']);
+    assert.deepEqual(Object.keys(document.components.securitySchemes).sort(), [
+      'adminBasic',
+      'adminKey',
+      'metricsToken',
+      'session',
+      'triggerKey',
+      'triggerKeyHeader',
+    ]);
     const ids = API_REGISTRY.routes.map((r) => r.operationId);
     assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import { decideRetention, RetentionCandidate, RetentionDecision, RetentionPolicy } from '../../shared/domain/retention-policy';
+import { decideRetention, RetentionCandidate, RetentionDecision, RetentionPolicy, retentionWarnings } from '../../shared/domain/retention-policy';
 import type { BackupStatus, BackupType } from '../../shared/domain/types';
 
 /** `at` is local time in `zone` unless it ends with Z. */
@@ -32,10 +32,10 @@ interface Case {
 
 const cases: Case[] = [
   {
-    name: "keepDaily keeps every backup of the last N calendar days of the schedule's zone, not of UTC",
+    name: "keepDaily keeps every backup of the last N calendar days of the schedule's zone, not of UTC; the rest of the window goes",
     zone: 'Europe/Amsterdam',
     now: '2026-01-20T10:00',
-    policy: { keepDaily: 3 },
+    policy: { retentionDays: 30, keepDaily: 3 },
     backups: [
       ['today', '2026-01-20T02:00'],
       ['yesterday-late', '2026-01-19T14:00'],
@@ -46,82 +46,111 @@ const cases: Case[] = [
       ['three-days-ago', '2026-01-17T23:30'],
     ],
     expect: {
-      today: 'keep:newest,daily(2026-01-20),retention',
-      'yesterday-late': 'keep:daily(2026-01-19),retention',
+      today: 'keep:newest,daily(2026-01-20)',
+      'yesterday-late': 'keep:daily(2026-01-19)',
       yesterday: 'keep:daily(2026-01-19)',
       'two-days-ago': 'keep:daily(2026-01-18)',
       'utc-previous-day': 'keep:daily(2026-01-18)',
-      'three-days-ago': 'delete:expired',
+      'three-days-ago': 'delete:not_kept',
     },
   },
   {
-    name: 'keepWeekly keeps the newest backup of each ISO week, so a missed Sunday does not leave the week empty',
+    name: "keepWeekly keeps the first backup on or after each week's Sunday, so a missed Sunday keeps the next day's",
     zone: 'UTC',
+    // Wednesday; this week began on Sunday 18 January.
     now: '2026-01-21T12:00',
-    policy: { keepWeekly: 4 },
+    policy: { retentionDays: 60, keepWeekly: 4 },
     backups: [
-      ['mon-w04', '2026-01-19T01:00'],
-      ['sun-w03', '2026-01-18T01:00'],
-      ['sat-w03', '2026-01-17T01:00'],
-      // Week 2: the Sunday (Jan 11) backup is missing; Thursday's stands in.
-      ['thu-w02', '2026-01-08T01:00'],
-      ['tue-w02', '2026-01-06T01:00'],
-      // Week 1 of 2026 starts on Monday 29 December 2025.
-      ['sun-w01', '2026-01-04T01:00'],
-      ['mon-w01', '2025-12-29T01:00'],
-      ['sun-2025-w52', '2025-12-28T01:00'],
+      ['mon-0119', '2026-01-19T01:00'],
+      ['sun-0118', '2026-01-18T01:00'],
+      ['sat-0117', '2026-01-17T01:00'],
+      // Sunday 11 January was missed: Monday's backup is that week's keep.
+      ['mon-0112', '2026-01-12T01:00'],
+      ['thu-0108', '2026-01-08T01:00'],
+      ['sun-0104', '2026-01-04T01:00'],
+      ['mon-1229', '2025-12-29T01:00'],
+      ['sun-1228', '2025-12-28T01:00'],
+      // The fifth week back: inside retentionDays, but keepWeekly is 4.
+      ['sun-1221', '2025-12-21T01:00'],
     ],
     expect: {
-      'mon-w04': 'keep:newest,weekly(2026-W04)',
-      'sun-w03': 'keep:weekly(2026-W03)',
-      'sat-w03': 'delete:expired',
-      'thu-w02': 'keep:weekly(2026-W02)',
-      'tue-w02': 'delete:expired',
-      'sun-w01': 'keep:weekly(2026-W01)',
-      'mon-w01': 'delete:expired',
-      'sun-2025-w52': 'delete:expired',
+      'mon-0119': 'keep:newest',
+      'sun-0118': 'keep:weekly(2026-01-18)',
+      'sat-0117': 'delete:not_kept',
+      'mon-0112': 'keep:weekly(2026-01-11)',
+      'thu-0108': 'delete:not_kept',
+      'sun-0104': 'keep:weekly(2026-01-04)',
+      'mon-1229': 'delete:not_kept',
+      'sun-1228': 'keep:weekly(2025-12-28)',
+      'sun-1221': 'delete:not_kept',
     },
   },
   {
-    name: 'keepMonthly keeps the newest backup of each calendar month in the zone, across month ends',
+    name: "weeks start on Sunday in the schedule's zone: Saturday evening in New York is not Sunday's keep, though UTC says Sunday",
+    zone: 'America/New_York',
+    now: '2026-01-20T12:00',
+    policy: { retentionDays: 30, keepWeekly: 2 },
+    backups: [
+      ['mon', '2026-01-19T02:00'],
+      ['sun-local', '2026-01-18T01:00'],
+      ['sat-late', '2026-01-17T23:30'],
+      ['sun-0111', '2026-01-11T02:00'],
+    ],
+    expect: {
+      mon: 'keep:newest',
+      'sun-local': 'keep:weekly(2026-01-18)',
+      'sat-late': 'delete:not_kept',
+      'sun-0111': 'keep:weekly(2026-01-11)',
+    },
+  },
+  {
+    name: 'keepMonthly keeps the first backup on or after the 1st of each month in the zone; a missed 1st keeps the next one',
     zone: 'America/New_York',
     now: '2026-03-15T12:00',
-    policy: { keepMonthly: 3 },
+    policy: { retentionDays: 100, keepMonthly: 3 },
     backups: [
-      ['mar-1st', '2026-03-01T01:00'],
-      // 22:00 on 28 Feb in New York is already 1 March in UTC: it is February's newest.
-      ['feb-last-evening', '2026-02-28T22:00'],
-      ['feb-27', '2026-02-27T22:00'],
-      // 23:30 on 31 Jan in New York is 1 Feb in UTC: January's newest.
-      ['jan-last-night', '2026-01-31T23:30'],
+      ['mar-10', '2026-03-10T01:00'],
+      ['mar-01', '2026-03-01T01:00'],
+      // 22:00 on 28 Feb in New York is already 1 March in UTC: it is February's, and not its first.
+      ['feb-28-evening', '2026-02-28T22:00'],
+      // 1 and 2 February were missed.
+      ['feb-03', '2026-02-03T02:00'],
       ['jan-15', '2026-01-15T02:00'],
-      ['dec-31', '2025-12-31T20:00'],
+      ['jan-02', '2026-01-02T02:00'],
+      // 20:00 on 31 Dec in New York is 1 January in UTC: it belongs to December, beyond keepMonthly.
+      ['dec-31-evening', '2025-12-31T20:00'],
     ],
     expect: {
-      'mar-1st': 'keep:newest,monthly(2026-03)',
-      'feb-last-evening': 'keep:monthly(2026-02)',
-      'feb-27': 'delete:expired',
-      'jan-last-night': 'keep:monthly(2026-01)',
-      'jan-15': 'delete:expired',
-      'dec-31': 'delete:expired',
+      'mar-10': 'keep:newest',
+      'mar-01': 'keep:monthly(2026-03)',
+      'feb-28-evening': 'delete:not_kept',
+      'feb-03': 'keep:monthly(2026-02)',
+      'jan-15': 'delete:not_kept',
+      'jan-02': 'keep:monthly(2026-01)',
+      'dec-31-evening': 'delete:not_kept',
     },
   },
   {
-    name: 'a short month: the newest of February is kept even when it is not the 28th',
+    name: 'retentionDays is the maximum age: a monthly keep older than it is deleted, and its month keeps nothing else',
     zone: 'UTC',
-    now: '2026-03-31T23:00',
-    policy: { keepMonthly: 2, retentionDays: 1 },
+    now: '2026-06-15T12:00',
+    policy: { retentionDays: 30, keepMonthly: 12 },
     backups: [
-      ['mar-31', '2026-03-31T02:00'],
-      ['mar-30', '2026-03-30T02:00'],
-      ['feb-26', '2026-02-26T02:00'],
-      ['feb-02', '2026-02-02T02:00'],
+      ['jun-14', '2026-06-14T02:00'],
+      ['jun-01', '2026-06-01T02:00'],
+      // Inside the window, but May's first backup is may-01.
+      ['may-20', '2026-05-20T02:00'],
+      ['may-01', '2026-05-01T02:00'],
+      ['apr-01', '2026-04-01T02:00'],
+      ['protected-old', '2025-01-01T02:00', { isProtected: true }],
     ],
     expect: {
-      'mar-31': 'keep:newest,monthly(2026-03),retention',
-      'mar-30': 'delete:expired',
-      'feb-26': 'keep:monthly(2026-02)',
-      'feb-02': 'delete:expired',
+      'jun-14': 'keep:newest',
+      'jun-01': 'keep:monthly(2026-06)',
+      'may-20': 'delete:not_kept',
+      'may-01': 'delete:expired',
+      'apr-01': 'delete:expired',
+      'protected-old': 'keep:protected',
     },
   },
   {
@@ -147,7 +176,7 @@ const cases: Case[] = [
     name: 'DST ends (25-hour day): both 02:30 backups of 25 October belong to that day',
     zone: 'Europe/Amsterdam',
     now: '2026-10-26T12:00',
-    policy: { keepDaily: 2 },
+    policy: { retentionDays: 30, keepDaily: 2 },
     backups: [
       ['oct-26', '2026-10-26T01:00Z'],
       ['second-0230', '2026-10-25T01:30Z'],
@@ -156,11 +185,11 @@ const cases: Case[] = [
       ['before-midnight', '2026-10-24T21:59Z'],
     ],
     expect: {
-      'oct-26': 'keep:newest,daily(2026-10-26),retention',
+      'oct-26': 'keep:newest,daily(2026-10-26)',
       'second-0230': 'keep:daily(2026-10-25)',
       'first-0230': 'keep:daily(2026-10-25)',
       'just-after-midnight': 'keep:daily(2026-10-25)',
-      'before-midnight': 'delete:expired',
+      'before-midnight': 'delete:not_kept',
     },
   },
   {
@@ -220,71 +249,75 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'each backup type keeps its own newest backup and buckets',
+    name: 'each backup type keeps its own newest backup and weeks',
     zone: 'UTC',
-    // Wednesday; the week (2026-W23) began on Monday 1 June.
+    // Wednesday; the week began on Sunday 31 May.
     now: '2026-06-03T00:00',
-    policy: { retentionDays: 1, keepWeekly: 1 },
+    policy: { retentionDays: 30, keepWeekly: 1 },
     backups: [
       ['db-new', '2026-06-02T12:00'],
+      ['db-first', '2026-06-01T12:00'],
       ['db-old', '2026-05-01T00:00'],
       ['src-only', '2026-04-01T00:00', { type: 'source' as BackupType }],
     ],
     expect: {
-      'db-new': 'keep:newest,weekly(2026-W23),retention',
+      'db-new': 'keep:newest',
+      'db-first': 'keep:weekly(2026-05-31)',
       'db-old': 'delete:expired',
       'src-only': 'keep:newest',
     },
   },
   {
-    name: 'rules combine: retentionDays, keepDaily, keepWeekly and keepMonthly each keep their own; everything else goes',
+    name: 'rules combine inside the window: keepDaily, keepWeekly and keepMonthly each keep their own; everything else goes',
     zone: 'UTC',
-    // Wednesday 2026-04-15.
+    // Wednesday 2026-04-15; the window starts on 16 March.
     now: '2026-04-15T12:00',
-    policy: { retentionDays: 3, keepDaily: 2, keepWeekly: 2, keepMonthly: 3 },
+    policy: { retentionDays: 30, keepDaily: 2, keepWeekly: 2, keepMonthly: 3 },
     backups: [
       ['apr-15', '2026-04-15T02:00'],
       ['apr-14', '2026-04-14T02:00'],
       ['apr-13', '2026-04-13T02:00'],
-      ['apr-12', '2026-04-12T02:00'],
+      ['apr-12-sun', '2026-04-12T02:00'],
       ['apr-11', '2026-04-11T02:00'],
+      ['apr-05-sun', '2026-04-05T02:00'],
       ['apr-01', '2026-04-01T02:00'],
-      ['mar-31', '2026-03-31T02:00'],
       ['mar-20', '2026-03-20T02:00'],
-      ['feb-28', '2026-02-28T02:00'],
-      ['jan-31', '2026-01-31T02:00'],
+      ['mar-02', '2026-03-02T02:00'],
+      ['feb-01', '2026-02-01T02:00'],
     ],
     expect: {
-      'apr-15': 'keep:newest,daily(2026-04-15),weekly(2026-W16),monthly(2026-04),retention',
-      'apr-14': 'keep:daily(2026-04-14),retention',
-      'apr-13': 'keep:retention',
-      'apr-12': 'keep:weekly(2026-W15)',
-      'apr-11': 'delete:expired',
-      'apr-01': 'delete:expired',
-      'mar-31': 'keep:monthly(2026-03)',
-      'mar-20': 'delete:expired',
-      'feb-28': 'keep:monthly(2026-02)',
-      'jan-31': 'delete:expired',
+      'apr-15': 'keep:newest,daily(2026-04-15)',
+      'apr-14': 'keep:daily(2026-04-14)',
+      'apr-13': 'delete:not_kept',
+      'apr-12-sun': 'keep:weekly(2026-04-12)',
+      'apr-11': 'delete:not_kept',
+      'apr-05-sun': 'keep:weekly(2026-04-05)',
+      'apr-01': 'keep:monthly(2026-04)',
+      'mar-20': 'delete:not_kept',
+      'mar-02': 'delete:expired',
+      'feb-01': 'delete:expired',
     },
   },
   {
-    name: 'a backup that failed verification does not stand in for its month or as the only newest: a good one is kept instead',
+    name: 'a backup that failed verification does not stand in for its month or as the newest: a good one is kept instead',
     zone: 'UTC',
     now: '2026-03-10T12:00',
-    policy: { keepMonthly: 3 },
+    policy: { retentionDays: 60, keepMonthly: 3 },
     backups: [
-      ['mar-newest-corrupt', '2026-03-09T02:00', { verificationStatus: 'failed' }],
-      ['mar-good', '2026-03-08T02:00', { verificationStatus: 'verified' }],
-      ['jan-31-corrupt', '2026-01-31T02:00', { verificationStatus: 'failed' }],
-      ['jan-30-good', '2026-01-30T02:00', { verificationStatus: 'pending' }],
+      ['mar-09-corrupt', '2026-03-09T02:00', { verificationStatus: 'failed' }],
+      ['mar-08-good', '2026-03-08T02:00', { verificationStatus: 'verified' }],
+      ['mar-01-corrupt', '2026-03-01T02:00', { verificationStatus: 'failed' }],
       ['feb-only-corrupt', '2026-02-10T02:00', { verificationStatus: 'failed' }],
+      ['jan-31-good', '2026-01-31T02:00', { verificationStatus: 'pending' }],
+      ['jan-30-corrupt', '2026-01-30T02:00', { verificationStatus: 'failed' }],
     ],
     expect: {
-      'mar-newest-corrupt': 'keep:newest',
-      'mar-good': 'keep:newest,monthly(2026-03)',
+      'mar-09-corrupt': 'delete:not_kept',
+      'mar-08-good': 'keep:newest,monthly(2026-03)',
+      'mar-01-corrupt': 'delete:not_kept',
       'feb-only-corrupt': 'keep:monthly(2026-02)',
-      'jan-31-corrupt': 'delete:expired',
-      'jan-30-good': 'keep:monthly(2026-01)',
+      'jan-31-good': 'keep:monthly(2026-01)',
+      'jan-30-corrupt': 'delete:not_kept',
     },
   },
 ];
@@ -315,6 +348,40 @@ describe('retention policy', () => {
       rule: 'retention',
       until: '2026-03-30T10:00:00.000Z',
     });
+  });
+
+  it("explains each decision in the guide's words", () => {
+    const decisions = decideRetention({
+      backups: [
+        backup('newest', '2026-01-21T01:00Z', 'UTC'),
+        backup('sunday', '2026-01-18T01:00Z', 'UTC'),
+        backup('saturday', '2026-01-17T01:00Z', 'UTC'),
+        backup('first-of-month', '2026-01-01T01:00Z', 'UTC'),
+        backup('old', '2025-11-01T01:00Z', 'UTC'),
+      ],
+      policy: { retentionDays: 30, keepDaily: 1, keepWeekly: 1, keepMonthly: 1 },
+      now: new Date('2026-01-21T12:00Z'),
+      timeZone: 'UTC',
+    });
+    const words = Object.fromEntries(decisions.map((d) => [d.backup.id, d.explanation]));
+    assert.deepEqual(words, {
+      newest: 'the newest usable database backup, kept whatever its age; taken on 2026-01-21, one of the last 1 day(s) (keepDaily 1)',
+      sunday: "the first backup on or after Sunday 2026-01-18, that week's keep (keepWeekly 1)",
+      saturday: 'inside retentionDays (30), but not one that keepDaily (1), keepWeekly (1) or keepMonthly (1) keeps',
+      'first-of-month': "the first backup on or after 2026-01-01, that month's keep (keepMonthly 1)",
+      old: 'older than retentionDays (30): taken before 2025-12-22T12:00:00.000Z',
+    });
+  });
+
+  it('warns when keepWeekly × 7 or keepMonthly × 31 reaches beyond retentionDays', () => {
+    assert.deepEqual(retentionWarnings({ retentionDays: 31, keepDaily: 7, keepWeekly: 4, keepMonthly: 1 }), []);
+    assert.deepEqual(retentionWarnings({ retentionDays: 28, keepDaily: 0, keepWeekly: 4, keepMonthly: 0 }), []);
+    const warnings = retentionWarnings({ retentionDays: 30, keepDaily: 7, keepWeekly: 5, keepMonthly: 12 });
+    assert.deepEqual(
+      warnings.map((w) => w.code),
+      ['KEEP_WEEKLY_BEYOND_RETENTION', 'KEEP_MONTHLY_BEYOND_RETENTION'],
+    );
+    assert.match(warnings[1].message, /keepMonthly 12 reaches back 372 days, but retentionDays is 30/);
   });
 
   it('returns decisions newest first and refuses an unknown zone', () => {
@@ -362,6 +429,20 @@ describe('retention policy', () => {
         if (usable.length === 0) continue;
         const newest = usable.reduce((a, b) => (b.createdAt > a.createdAt ? b : a));
         assert.ok(!deleted.has(newest.id), `newest ${type} backup deleted`);
+        const keptUsable = decisions.filter((d) => d.action === 'keep' && d.backup.type === type && usable.includes(d.backup));
+        assert.ok(keptUsable.filter((d) => d.action === 'keep' && d.reasons.some((r) => r.rule === 'newest')).length === 1, 'exactly one newest');
+      }
+      // retentionDays is the maximum age: only protection, the newest and unfinished writes outlive it.
+      const cutoff = DateTime.fromJSDate(now, { zone: 'UTC' })
+        .minus({ days: policy.retentionDays + 1 })
+        .toJSDate();
+      for (const d of decisions) {
+        if (d.action !== 'keep' || d.backup.createdAt >= cutoff) continue;
+        const rules = d.reasons.map((r) => r.rule);
+        assert.ok(
+          rules.every((r) => ['protected', 'protected_until', 'newest', 'in_progress'].includes(r)),
+          `${d.backup.id} kept past the age limit by ${rules}`,
+        );
       }
     }
   });

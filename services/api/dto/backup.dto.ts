@@ -1,7 +1,8 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { BACKUP_STATUSES, BACKUP_TYPES, BackupStatus, BackupType } from '../../../shared/domain/types';
 import { PageQuery } from './page-query';
+import { IsScheduleReference } from './schedule-reference';
 
 export class CreateBackupDto {
   @IsIn(BACKUP_TYPES, { message: `type must be one of: ${BACKUP_TYPES.join(', ')}` })
@@ -10,7 +11,7 @@ export class CreateBackupDto {
 
 export class TriggerBackupDto extends CreateBackupDto {
   @IsOptional()
-  @IsUUID('all', { message: 'scheduleId must be a UUID' })
+  @IsScheduleReference('scheduleId')
   scheduleId?: string;
 }
 

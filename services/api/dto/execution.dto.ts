@@ -1,6 +1,7 @@
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { EXECUTION_KINDS, EXECUTION_STATUSES, ExecutionKind, ExecutionStatus } from '../../../shared/domain/types';
 import { PageQuery } from './page-query';
+import { IsScheduleReference } from './schedule-reference';
 
 export class ListExecutionsQuery extends PageQuery {
   @IsOptional()
@@ -12,6 +13,6 @@ export class ListExecutionsQuery extends PageQuery {
   status?: ExecutionStatus;
 
   @IsOptional()
-  @IsUUID()
+  @IsScheduleReference('scheduleId')
   scheduleId?: string;
 }

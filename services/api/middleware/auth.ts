@@ -23,6 +23,12 @@ export function bearerToken(req: Request): string | undefined {
   return match?.[1];
 }
 
+/** The value of a header sent once, trimmed; undefined when absent, empty or repeated. */
+export function headerValue(req: Request, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
 /** The password of `Authorization: Basic`, whatever the user name. */
 export function basicPassword(req: Request): string | undefined {
   const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
@@ -60,7 +66,8 @@ export async function cookieSession(req: Request, access: { sessions: SessionSto
 /** Lets the request in when any of the schemes accepts it (and records who it is); otherwise a 401 naming what was expected. */
 export function requireAuth(schemes: readonly AuthScheme[], runtime: Runtime) {
   const what = [...new Set(schemes.map((s) => s.what))].join(' or ');
-  const bearerOnly = schemes.every((s) => s.openapi.scheme === 'bearer');
+  const hints = [...new Set(schemes.map((s) => s.hint))];
+  const how = hints.every((h) => h !== undefined) ? `: send ${hints[0]}${hints.length > 1 ? ` (or ${hints.slice(1).join(' or ')})` : ''}` : '';
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       for (const scheme of schemes) {
@@ -72,9 +79,7 @@ export function requireAuth(schemes: readonly AuthScheme[], runtime: Runtime) {
       }
       for (const scheme of schemes) scheme.challenge?.(res);
       const presented = schemes.some((s) => s.present(req));
-      const message = presented
-        ? `Invalid or expired ${what}`
-        : `Missing ${what}${bearerOnly ? ': send Authorization: Bearer <key>' : ''}${keyInQueryHint(req)}`;
+      const message = presented ? `Invalid or expired ${what}` : `Missing ${what}${how}${keyInQueryHint(req)}`;
       next(new AppError(ErrorCode.Unauthorized, message));
     } catch (err) {
       next(err);

@@ -1,6 +1,7 @@
 import { auditRoutes } from '../routes/audit.routes';
 import { backupHealthRoutes } from '../routes/backup-health.routes';
 import { backupRoutes } from '../routes/backups.routes';
+import { bulkDeleteRoutes } from '../routes/bulk-delete.routes';
 import { bullBoardMount } from '../routes/bull-board.routes';
 import { docsMount, docsRoutes } from '../routes/docs.routes';
 import { eventRoutes } from '../routes/events.routes';
@@ -14,6 +15,7 @@ import { restoreRoutes } from '../routes/restore.routes';
 import { scheduleRoutes } from '../routes/schedules.routes';
 import { sessionRoutes } from '../routes/session.routes';
 import { statusRoutes } from '../routes/status.routes';
+import { storageImportRoutes } from '../routes/storage-import.routes';
 import { storageRoutes } from '../routes/storage.routes';
 import { triggerRoutes } from '../routes/trigger.routes';
 import { verificationRoutes } from '../routes/verification.routes';
@@ -30,6 +32,7 @@ export const API_REGISTRY: ApiRegistry = {
     ...healthRoutes,
     ...triggerRoutes,
     // Fixed paths under /api/backups before the `/:id` ones.
+    ...bulkDeleteRoutes,
     ...verificationRoutes,
     ...restoreRoutes,
     ...backupRoutes,
@@ -41,6 +44,7 @@ export const API_REGISTRY: ApiRegistry = {
     ...backupHealthRoutes,
     ...metricsRoutes,
     ...storageRoutes,
+    ...storageImportRoutes,
     ...sessionRoutes,
     ...auditRoutes,
     ...eventRoutes,

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Runtime } from '../../../shared/runtime/runtime';
 import type { Actor } from '../middleware/actor';
-import { basicPassword, bearerToken, cookieSession, keysMatch } from '../middleware/auth';
+import { basicPassword, bearerToken, cookieSession, headerValue, keysMatch } from '../middleware/auth';
 import { browserAccessOf } from '../session/browser-access';
 import { keyFingerprint } from '../session/key-fingerprint';
 import { SESSION_COOKIE, readSessionCookie } from '../session/session-cookie';
@@ -24,6 +24,8 @@ export interface AuthScheme {
   openapi: SecuritySchemeObject;
   /** Named in the 401 message: "Missing <what>", "Invalid <what>". */
   what: string;
+  /** How to send it, named in the 401 of a missing credential (`Authorization: Bearer <key>`). */
+  hint?: string;
   /** Whether the request carries a credential of this kind at all. */
   present(req: Request): boolean;
   /** Who the request is when this scheme lets it in (the audit log's actor), else null. */
@@ -34,6 +36,7 @@ export interface AuthScheme {
 function bearerScheme(what: string, key: (runtime: Runtime) => string | undefined, description: string): AuthScheme {
   return {
     what,
+    hint: 'Authorization: Bearer <key>',
     openapi: { type: 'http', scheme: 'bearer', description },
     present: (req) => bearerToken(req) !== undefined,
     accepts: (req, runtime) => {
@@ -43,6 +46,8 @@ function bearerScheme(what: string, key: (runtime: Runtime) => string | undefine
     },
   };
 }
+
+const LEGACY_TRIGGER_HEADER = 'X-Backup-Key';
 
 export const AUTH_SCHEMES = {
   adminKey: bearerScheme(
@@ -55,6 +60,24 @@ export const AUTH_SCHEMES = {
     (r) => r.config.BACKUP_TRIGGER_API_KEY,
     '`Authorization: Bearer <BACKUP_TRIGGER_API_KEY>`: only POST /api/backup/trigger, for external schedulers.',
   ),
+  // Kanbu's own trigger header, still sent by existing cron jobs; only the trigger route lists it.
+  triggerKeyHeader: {
+    what: 'trigger API key',
+    hint: `${LEGACY_TRIGGER_HEADER}: <key>`,
+    openapi: {
+      type: 'apiKey',
+      in: 'header',
+      name: LEGACY_TRIGGER_HEADER,
+      description:
+        "`X-Backup-Key: <BACKUP_TRIGGER_API_KEY>`: Kanbu's header, kept for existing cron jobs on POST /api/backup/trigger only; prefer the Bearer header.",
+    },
+    present: (req) => headerValue(req, LEGACY_TRIGGER_HEADER) !== undefined,
+    accepts: (req, runtime) => {
+      const expected = runtime.config.BACKUP_TRIGGER_API_KEY;
+      const key = headerValue(req, LEGACY_TRIGGER_HEADER);
+      return expected && key !== undefined && keysMatch(key, expected) ? { kind: 'key', id: keyFingerprint(key) } : null;
+    },
+  },
   metricsToken: bearerScheme('metrics token', (r) => r.config.BACKUP_METRICS_TOKEN, '`Authorization: Bearer <BACKUP_METRICS_TOKEN>`: only GET /metrics.'),
   adminBasic: {
     what: 'admin API key',

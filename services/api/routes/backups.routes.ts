@@ -159,7 +159,11 @@ export const backupRoutes: RouteDefinition[] = [
     handler: async ({ runtime, params }) => {
       const backup = await findBackup(runtime, params.id);
       assertDeletable(backup, await runtime.backups.countUsable(backup.type));
-      const result = await deleteBackupEverywhere({ backups: runtime.backups, copies: runtime.copies, targets: runtime.targets, logger }, backup);
+      // The last-usable rule is checked again under the row lock: two deletes at once cannot both pass it.
+      const result = await deleteBackupEverywhere({ backups: runtime.backups, copies: runtime.copies, targets: runtime.targets, logger }, backup, {
+        keepLastUsable: true,
+      });
+      if (result.lastUsable) assertDeletable(backup, 1);
       if (!result.deleted) {
         const failed = result.copies.filter((c) => c.status === 'delete_failed');
         throw new AppError(

@@ -12,11 +12,20 @@ export const executionRoutes: RouteDefinition[] = [
     path: '/api/executions',
     operationId: 'listExecutions',
     summary: 'Executions (backup, restore, verify, prune, notify runs), newest first',
+    description: "`scheduleId` is the schedule's UUID or its number.",
     tag: 'executions',
     auth: ['adminKey', 'session'],
     query: ListExecutionsQuery,
     responses: { 200: { description: 'A page of executions', schema: pageOf('ExecutionPage', Execution) } },
-    handler: async ({ runtime, query }) => ({ body: presentPage(await runtime.executions.list(query), presentExecution) }),
+    handler: async ({ runtime, query }) => {
+      // scheduleId may be the schedule's number; an unknown number matches no execution.
+      if (query.scheduleId && /^\d+$/.test(query.scheduleId)) {
+        const schedule = await runtime.schedules.findByReference(query.scheduleId);
+        if (!schedule) return { body: { items: [], total: 0, page: query.page, pageSize: query.pageSize } };
+        query.scheduleId = schedule.id;
+      }
+      return { body: presentPage(await runtime.executions.list(query), presentExecution) };
+    },
   }),
   defineRoute({
     method: 'get',

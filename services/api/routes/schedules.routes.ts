@@ -4,8 +4,8 @@ import { planRetention } from '../../../shared/jobs/prune-backups';
 import { createLogger } from '../../../shared/logging';
 import { enqueue } from '../../../shared/queue/enqueue';
 import type { Runtime } from '../../../shared/runtime/runtime';
-import { UuidParams } from '../dto/id-param';
 import { PageQuery } from '../dto/page-query';
+import { ScheduleParams } from '../dto/schedule-reference';
 import { CreateScheduleDto, UpdateScheduleDto } from '../dto/schedule.dto';
 import { presentPage, presentRetentionPlan, presentSchedule, scheduleDefaults } from '../presenters';
 import { defineRoute, RouteDefinition } from '../registry/route-definition';
@@ -21,15 +21,19 @@ function manageDeps(runtime: Runtime): ManageScheduleDeps {
   return { schedules: runtime.schedules, mirror: runtime.scheduleMirror, defaultTimeZone: runtime.config.BACKUP_CRON_TIMEZONE, logger };
 }
 
+/** By UUID, or by number for an all-digits id. */
 async function findSchedule(runtime: Runtime, id: string) {
-  const schedule = await runtime.schedules.findById(id);
+  const schedule = await runtime.schedules.findByReference(id);
   if (!schedule) throw new AppError(ErrorCode.ScheduleNotFound, 'Schedule not found');
   return schedule;
 }
 
 const SAVE_ERRORS = [ErrorCode.ScheduleNameTaken] as const;
 
-/** Schedule CRUD (each change is mirrored into the job schedulers), run now, and the retention preview. */
+/**
+ * Schedule CRUD (each change is mirrored into the job schedulers), run now, and the retention
+ * preview. `:id` is the schedule's UUID or its number.
+ */
 export const scheduleRoutes: RouteDefinition[] = [
   defineRoute({
     method: 'post',
@@ -67,7 +71,7 @@ export const scheduleRoutes: RouteDefinition[] = [
     summary: 'One schedule with its next runs',
     tag: 'schedules',
     auth: ['adminKey', 'session'],
-    params: UuidParams,
+    params: ScheduleParams,
     responses: { 200: { description: 'The schedule', schema: Schedule } },
     errors: [ErrorCode.ScheduleNotFound],
     handler: async ({ runtime, params }) => ({ body: presentSchedule(await findSchedule(runtime, params.id), scheduleDefaults(runtime.config)) }),
@@ -79,12 +83,13 @@ export const scheduleRoutes: RouteDefinition[] = [
     summary: 'Change any subset of a schedule',
     tag: 'schedules',
     auth: ['adminKey', 'session'],
-    params: UuidParams,
+    params: ScheduleParams,
     body: UpdateScheduleDto,
     responses: { 200: { description: 'Saved', schema: SavedSchedule } },
     errors: [ErrorCode.ScheduleNotFound, ...SAVE_ERRORS],
     handler: async ({ runtime, params, body }) => {
-      const { schedule, mirrorSynced } = await updateSchedule(manageDeps(runtime), params.id, { ...body });
+      const { id } = await findSchedule(runtime, params.id);
+      const { schedule, mirrorSynced } = await updateSchedule(manageDeps(runtime), id, { ...body });
       return { body: { ...presentSchedule(schedule, scheduleDefaults(runtime.config)), mirrorSynced } };
     },
   }),
@@ -95,12 +100,13 @@ export const scheduleRoutes: RouteDefinition[] = [
     summary: 'Delete a schedule (its backups stay)',
     tag: 'schedules',
     auth: ['adminKey', 'session'],
-    params: UuidParams,
+    params: ScheduleParams,
     responses: { 200: { description: 'Deleted', schema: DeleteResult } },
     errors: [ErrorCode.ScheduleNotFound],
     handler: async ({ runtime, params }) => {
-      const { mirrorSynced } = await deleteSchedule(manageDeps(runtime), params.id);
-      return { body: { resource: 'schedule', id: params.id, deleted: true, mirrorSynced } };
+      const { id } = await findSchedule(runtime, params.id);
+      const { mirrorSynced } = await deleteSchedule(manageDeps(runtime), id);
+      return { body: { resource: 'schedule', id, deleted: true, mirrorSynced } };
     },
   }),
   defineRoute({
@@ -111,7 +117,7 @@ export const scheduleRoutes: RouteDefinition[] = [
     description: 'A disabled schedule is not run (409 SCHEDULE_DISABLED): enable it first, or use POST /api/backups for a one-off backup.',
     tag: 'schedules',
     auth: ['adminKey', 'session'],
-    params: UuidParams,
+    params: ScheduleParams,
     responses: { 202: { description: 'Queued', schema: AcceptedJob } },
     errors: [ErrorCode.ScheduleNotFound, ErrorCode.ScheduleDisabled, ErrorCode.QueueUnavailable],
     handler: async ({ runtime, params }) => {
@@ -126,10 +132,13 @@ export const scheduleRoutes: RouteDefinition[] = [
     method: 'get',
     path: '/api/schedules/:id/retention-preview',
     operationId: 'previewRetention',
-    summary: 'What retention would delete now, and why each backup is kept',
+    summary: 'What retention would delete now, and why each backup is kept or deleted',
+    description:
+      '`retentionDays` is the maximum age; keepDaily/keepWeekly/keepMonthly choose what to keep inside it. ' +
+      'Each entry has an `explanation` in words; `warnings` names keeps that reach further back than retentionDays.',
     tag: 'schedules',
     auth: ['adminKey', 'session'],
-    params: UuidParams,
+    params: ScheduleParams,
     responses: { 200: { description: 'The retention plan', schema: RetentionPreview } },
     errors: [ErrorCode.ScheduleNotFound],
     handler: async ({ runtime, params }) => {

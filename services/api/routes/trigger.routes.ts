@@ -7,8 +7,9 @@ import { defineRoute, RouteDefinition } from '../registry/route-definition';
 import { TriggeredJob } from '../schemas/job.schema';
 import { acceptedJob } from './accepted-job';
 
-async function slotFor(runtime: Runtime, scheduleId: string, type: string): Promise<{ slot: string; jobId: string }> {
-  const schedule = await runtime.schedules.findById(scheduleId);
+/** `scheduleRef` is the schedule's UUID or number; the job is filed under its UUID. */
+async function slotFor(runtime: Runtime, scheduleRef: string, type: string): Promise<{ scheduleId: string; slot: string; jobId: string }> {
+  const schedule = await runtime.schedules.findByReference(scheduleRef);
   if (!schedule) throw new AppError(ErrorCode.ScheduleNotFound, 'Schedule not found');
   if (!schedule.enabled) throw new AppError(ErrorCode.ScheduleDisabled, `Schedule "${schedule.name}" is disabled`);
   if (schedule.type !== type) {
@@ -17,13 +18,14 @@ async function slotFor(runtime: Runtime, scheduleId: string, type: string): Prom
     });
   }
   const slot = scheduleSlot(schedule, runtime.config.BACKUP_CRON_TIMEZONE, new Date());
-  return { slot, jobId: `slot-${schedule.id}-${Date.parse(slot)}` };
+  return { scheduleId: schedule.id, slot, jobId: `slot-${schedule.id}-${Date.parse(slot)}` };
 }
 
 /**
  * For external schedulers (cron + curl, Kubernetes CronJob). With a
  * `scheduleId`, every trigger in the same slot of that schedule (the nearest
  * cron time) is one job: retries and duplicate calls are deduplicated.
+ * `scheduleId` may be the schedule's number (`"scheduleId": 1`, as Kanbu's guide says).
  */
 export const triggerRoutes: RouteDefinition[] = [
   defineRoute({
@@ -31,8 +33,11 @@ export const triggerRoutes: RouteDefinition[] = [
     path: '/api/backup/trigger',
     operationId: 'triggerBackup',
     summary: 'Queue a backup from an external scheduler (only when BACKUP_SCHEDULER_MODE is external or both)',
+    description:
+      'Takes the trigger key as `Authorization: Bearer <key>` or, for existing Kanbu cron jobs, `X-Backup-Key: <key>` (never in the body). ' +
+      "`scheduleId` is the schedule's UUID or its number.",
     tag: 'backups',
-    auth: ['triggerKey'],
+    auth: ['triggerKey', 'triggerKeyHeader'],
     body: TriggerBackupDto,
     responses: { 202: { description: 'Queued (or the job of this slot, deduplicated)', schema: TriggeredJob } },
     errors: [ErrorCode.TriggerDisabled, ErrorCode.ScheduleNotFound, ErrorCode.ScheduleDisabled, ErrorCode.QueueUnavailable],
@@ -45,7 +50,7 @@ export const triggerRoutes: RouteDefinition[] = [
       const job = await enqueue(
         runtime.enqueueDeps,
         'backup',
-        { type: body.type, trigger: 'external', scheduleId: body.scheduleId ?? null, ...(slotted ? { slot: slotted.slot } : {}) },
+        { type: body.type, trigger: 'external', scheduleId: slotted?.scheduleId ?? null, ...(slotted ? { slot: slotted.slot } : {}) },
         slotted ? { jobId: slotted.jobId } : {},
       );
       return { body: { ...acceptedJob(job), ...(slotted ? { slot: slotted.slot } : {}) } };

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { BACKUP_PURPOSES, BACKUP_STATUSES, BACKUP_TYPES, COMPRESSIONS, COPY_STATUSES, TRIGGERS, VERIFICATION_STATUSES } from '../../../shared/domain/types';
+import { ErrorCode } from '../../../shared/errors';
 import { closed, DateTime, Details, named, Nullable, StringEnum, Uuid } from './schema-helpers';
 
 export const BackupCopy = named(
@@ -63,6 +64,28 @@ export const DeleteResult = named(
     deleted: Type.Literal(true),
     copies: Type.Optional(Type.Array(CopyDeletion, { description: 'Backups: the outcome on each storage target' })),
     mirrorSynced: Type.Optional(Type.Boolean({ description: 'Schedules: whether the job scheduler in Redis was removed too' })),
+  }),
+);
+
+const BULK_DELETE_REFUSALS = [
+  ErrorCode.BackupProtected,
+  ErrorCode.BackupNotCompleted,
+  ErrorCode.LastBackup,
+  ErrorCode.BackupNotFound,
+  ErrorCode.BackupDeleteIncomplete,
+] as const;
+
+export const BulkDeleteResults = named(
+  'BulkDeleteResults',
+  closed({
+    results: Type.Array(
+      closed({
+        id: Uuid,
+        status: StringEnum(['deleted', 'refused'] as const),
+        code: Type.Optional(StringEnum(BULK_DELETE_REFUSALS)),
+        message: Type.Optional(Type.String()),
+      }),
+    ),
   }),
 );
 

@@ -1,9 +1,19 @@
 import { Type } from '@sinclair/typebox';
+import { RETENTION_WARNING_CODES } from '../../../shared/domain/retention-policy';
 import { BACKUP_STATUSES, BACKUP_TYPES } from '../../../shared/domain/types';
 import { closed, DateTime, named, Nullable, StringEnum, Uuid } from './schema-helpers';
 
+const RetentionWarning = named(
+  'RetentionWarning',
+  closed({
+    code: StringEnum(RETENTION_WARNING_CODES),
+    message: Type.String(),
+  }),
+);
+
 const scheduleFields = {
   id: Uuid,
+  number: Type.Integer({ minimum: 1, description: 'Short, stable number (never reused), accepted wherever a schedule id is' }),
   name: Type.String(),
   type: StringEnum(BACKUP_TYPES),
   cronExpression: Type.String(),
@@ -18,6 +28,7 @@ const scheduleFields = {
   nextRuns: Type.Array(DateTime, { description: 'The next five runs; empty while disabled' }),
   createdAt: DateTime,
   updatedAt: DateTime,
+  warnings: Type.Array(RetentionWarning, { description: 'A keep reaching further back than retentionDays (which is the maximum age)' }),
 };
 
 export const Schedule = named('Schedule', closed(scheduleFields));
@@ -31,6 +42,7 @@ export const SavedSchedule = named(
 );
 
 const planItem = { id: Uuid, filename: Type.String(), type: StringEnum(BACKUP_TYPES), status: StringEnum(BACKUP_STATUSES), createdAt: DateTime };
+const explanation = Type.String({ description: 'The decision in words, with the rule and dates that made it' });
 const KeepReason = Type.Object({ rule: Type.String() }, { additionalProperties: true });
 
 export const RetentionPreview = named(
@@ -41,8 +53,9 @@ export const RetentionPreview = named(
     timezone: Type.String(),
     policy: closed({ retentionDays: Type.Integer(), keepDaily: Type.Integer(), keepWeekly: Type.Integer(), keepMonthly: Type.Integer() }),
     summary: closed({ keep: Type.Integer(), delete: Type.Integer(), clean: Type.Integer() }),
-    delete: Type.Array(closed({ ...planItem, reason: Type.String() })),
-    clean: Type.Array(closed({ ...planItem, reasons: Type.Array(KeepReason) })),
-    keep: Type.Array(closed({ ...planItem, reasons: Type.Array(KeepReason) })),
+    warnings: Type.Array(RetentionWarning),
+    delete: Type.Array(closed({ ...planItem, reason: Type.String({ description: 'expired, not_kept, failed or abandoned' }), explanation })),
+    clean: Type.Array(closed({ ...planItem, reasons: Type.Array(KeepReason), explanation })),
+    keep: Type.Array(closed({ ...planItem, reasons: Type.Array(KeepReason), explanation })),
   }),
 );

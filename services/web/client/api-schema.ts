@@ -43,8 +43,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue a backup from an external scheduler (only when BACKUP_SCHEDULER_MODE is external or both) */
+        /**
+         * Queue a backup from an external scheduler (only when BACKUP_SCHEDULER_MODE is external or both)
+         * @description Takes the trigger key as `Authorization: Bearer <key>` or, for existing Kanbu cron jobs, `X-Backup-Key: <key>` (never in the body). `scheduleId` is the schedule's UUID or its number.
+         */
         post: operations["triggerBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/bulk-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete up to 100 backups from every storage target and the catalog
+         * @description Each id is answered once, in the order asked: `deleted`, or `refused` with the code a single DELETE would answer (BACKUP_PROTECTED, BACKUP_NOT_COMPLETED, LAST_BACKUP, BACKUP_NOT_FOUND, BACKUP_DELETE_INCOMPLETE). The last usable backup of a type is never deleted: when the set holds every usable backup of a type, its newest is refused; the rule is re-checked under a lock for each deletion.
+         */
+        post: operations["bulkDeleteBackups"];
         delete?: never;
         options?: never;
         head?: never;
@@ -220,7 +243,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Executions (backup, restore, verify, prune, notify runs), newest first */
+        /**
+         * Executions (backup, restore, verify, prune, notify runs), newest first
+         * @description `scheduleId` is the schedule's UUID or its number.
+         */
         get: operations["listExecutions"];
         put?: never;
         post?: never;
@@ -328,7 +354,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What retention would delete now, and why each backup is kept */
+        /**
+         * What retention would delete now, and why each backup is kept or deleted
+         * @description `retentionDays` is the maximum age; keepDaily/keepWeekly/keepMonthly choose what to keep inside it. Each entry has an `explanation` in words; `warnings` names keeps that reach further back than retentionDays.
+         */
         get: operations["previewRetention"];
         put?: never;
         post?: never;
@@ -472,6 +501,26 @@ export interface paths {
         get: operations["getStorage"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/storage/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue an import of the backup files on a storage target that the catalog does not know
+         * @description Kanbu's earlier `kanbu_backup_*` / `kanbu_source_*` files and this service's are adopted as `completed` backups with verification `no_checksum` until verified. A job on the `prune` queue, recorded as a `prune` execution with `details.import`; `target` defaults to the primary, an unknown one is 400 VALIDATION_FAILED.
+         */
+        post: operations["importBackups"];
         delete?: never;
         options?: never;
         head?: never;
@@ -647,9 +696,24 @@ export interface components {
             slot?: string;
         };
         TriggerBackupDto: {
-            scheduleId?: string | null;
+            scheduleId?: (string | number) | null;
             /** @enum {string} */
             type: "database" | "source";
+        };
+        /** BulkDeleteResults */
+        BulkDeleteResults: {
+            results: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                status: "deleted" | "refused";
+                /** @enum {string} */
+                code?: "BACKUP_PROTECTED" | "BACKUP_NOT_COMPLETED" | "LAST_BACKUP" | "BACKUP_NOT_FOUND" | "BACKUP_DELETE_INCOMPLETE";
+                message?: string;
+            }[];
+        };
+        BulkDeleteDto: {
+            ids: string[];
         };
         /** VerificationStats */
         VerificationStats: {
@@ -867,10 +931,18 @@ export interface components {
             startedAt: string | null;
             finishedAt: string | null;
         };
+        /** RetentionWarning */
+        RetentionWarning: {
+            /** @enum {string} */
+            code: "KEEP_WEEKLY_BEYOND_RETENTION" | "KEEP_MONTHLY_BEYOND_RETENTION";
+            message: string;
+        };
         /** SavedSchedule */
         SavedSchedule: {
             /** Format: uuid */
             id: string;
+            /** @description Short, stable number (never reused), accepted wherever a schedule id is */
+            number: number;
             name: string;
             /** @enum {string} */
             type: "database" | "source";
@@ -889,6 +961,8 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /** @description A keep reaching further back than retentionDays (which is the maximum age) */
+            warnings: components["schemas"]["RetentionWarning"][];
             /** @description Whether the job scheduler in Redis was updated too (workers reconcile it otherwise) */
             mirrorSynced: boolean;
         };
@@ -908,6 +982,8 @@ export interface components {
         Schedule: {
             /** Format: uuid */
             id: string;
+            /** @description Short, stable number (never reused), accepted wherever a schedule id is */
+            number: number;
             name: string;
             /** @enum {string} */
             type: "database" | "source";
@@ -926,6 +1002,8 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /** @description A keep reaching further back than retentionDays (which is the maximum age) */
+            warnings: components["schemas"]["RetentionWarning"][];
         };
         /** SchedulePage */
         SchedulePage: {
@@ -967,6 +1045,7 @@ export interface components {
                 delete: number;
                 clean: number;
             };
+            warnings: components["schemas"]["RetentionWarning"][];
             delete: {
                 /** Format: uuid */
                 id: string;
@@ -977,7 +1056,10 @@ export interface components {
                 status: "running" | "completed" | "completed_with_warnings" | "failed";
                 /** Format: date-time */
                 createdAt: string;
+                /** @description expired, not_kept, failed or abandoned */
                 reason: string;
+                /** @description The decision in words, with the rule and dates that made it */
+                explanation: string;
             }[];
             clean: {
                 /** Format: uuid */
@@ -994,6 +1076,8 @@ export interface components {
                 } & {
                     [key: string]: unknown;
                 })[];
+                /** @description The decision in words, with the rule and dates that made it */
+                explanation: string;
             }[];
             keep: {
                 /** Format: uuid */
@@ -1010,12 +1094,16 @@ export interface components {
                 } & {
                     [key: string]: unknown;
                 })[];
+                /** @description The decision in words, with the rule and dates that made it */
+                explanation: string;
             }[];
         };
         /** ScheduleStatus */
         ScheduleStatus: {
             /** Format: uuid */
             id: string;
+            /** @description Short, stable number (never reused), accepted wherever a schedule id is */
+            number: number;
             name: string;
             /** @enum {string} */
             type: "database" | "source";
@@ -1034,6 +1122,8 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /** @description A keep reaching further back than retentionDays (which is the maximum age) */
+            warnings: components["schemas"]["RetentionWarning"][];
             /** @description Whether a BullMQ job scheduler runs it inside the workers */
             mirrored: boolean;
             lastRun: components["schemas"]["Execution"] | null;
@@ -1261,6 +1351,9 @@ export interface components {
         StorageReport: {
             targets: components["schemas"]["StorageTarget"][];
             requireAllCopies: boolean;
+        };
+        StorageImportDto: {
+            target?: string | null;
         };
         /** BrowserSession */
         BrowserSession: {
@@ -1568,6 +1661,102 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "QUEUE_UNAVAILABLE";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    bulkDeleteBackups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkDeleteDto"];
+            };
+        };
+        responses: {
+            /** @description One result per distinct id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDeleteResults"];
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
                             /** @description Safe to show; match on `code`, never on the message. */
                             message: string;
                             /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
@@ -3020,7 +3209,7 @@ export interface operations {
             query?: {
                 kind?: "backup" | "restore" | "verify" | "prune" | "notify";
                 status?: "queued" | "waiting" | "running" | "retrying" | "completed" | "failed";
-                scheduleId?: string;
+                scheduleId?: string | number;
                 page?: number;
                 pageSize?: number;
             };
@@ -3479,7 +3668,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: string | number;
             };
             cookie?: never;
         };
@@ -3573,7 +3762,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: string | number;
             };
             cookie?: never;
         };
@@ -3667,7 +3856,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: string | number;
             };
             cookie?: never;
         };
@@ -3801,7 +3990,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: string | number;
             };
             cookie?: never;
         };
@@ -3931,7 +4120,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                id: string | number;
             };
             cookie?: never;
         };
@@ -4637,6 +4826,120 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "INTERNAL";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    importBackups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StorageImportDto"];
+            };
+        };
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedJob"];
+                };
+            };
+            /** @description VALIDATION_FAILED, INVALID_JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED" | "INVALID_JSON";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INTERNAL";
+                            /** @description Safe to show; match on `code`, never on the message. */
+                            message: string;
+                            /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description QUEUE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "QUEUE_UNAVAILABLE";
                             /** @description Safe to show; match on `code`, never on the message. */
                             message: string;
                             /** @description Field errors of a VALIDATION_FAILED, per-copy outcomes of a BACKUP_DELETE_INCOMPLETE, … */

@@ -1,10 +1,15 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Generated, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { BackupType } from '../../domain/types';
 
 @Entity('schedule')
 export class Schedule {
   @PrimaryGeneratedColumn('uuid')
   id: string;
+
+  /** Short, stable number (1, 2, …; never reused), accepted wherever a schedule id is. */
+  @Column({ type: 'integer', unique: true })
+  @Generated('increment')
+  number: number;
 
   @Column({ type: 'varchar', length: 128, unique: true })
   name: string;

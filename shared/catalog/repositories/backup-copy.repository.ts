@@ -1,4 +1,4 @@
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, Not, Repository } from 'typeorm';
 import type { CopyStatus } from '../../domain/types';
 import { BackupCopy } from '../entities';
 
@@ -47,6 +47,12 @@ export class BackupCopyRepository {
       .groupBy('c.target')
       .getRawMany<{ target: string; count: number }>();
     return new Map(rows.map((r) => [r.target, r.count]));
+  }
+
+  /** Locations on a target the catalog knows a (not deleted) copy at. */
+  async knownLocations(target: string): Promise<Set<string>> {
+    const rows = await this.repo.find({ select: { location: true }, where: { target, status: Not('deleted') } });
+    return new Set(rows.map((r) => r.location));
   }
 
   forBackup(backupId: string): Promise<BackupCopy[]> {

@@ -1,10 +1,21 @@
-import { DataSource, EntityManager, FindOptionsWhere, In, IsNull, Repository } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, In, IsNull, Not, Repository } from 'typeorm';
 import { BackupStatus, BackupType, USABLE_BACKUP_STATUSES, VerificationStatus } from '../../domain/types';
 import { Backup, BackupCopy } from '../entities';
 import { Page, PageRequest, skipTake, toPage } from './pagination';
 
 export type NewBackup = Pick<Backup, 'type' | 'filename' | 'compression' | 'encrypted' | 'storage' | 'trigger'> &
   Partial<Pick<Backup, 'purpose' | 'scheduleId' | 'executionId' | 'encryptionKeyId' | 'encryptionFormat' | 'protectedUntil'>>;
+
+export interface ImportedBackup {
+  type: BackupType;
+  filename: string;
+  compression: Backup['compression'];
+  encrypted: boolean;
+  createdAt: Date;
+  target: string;
+  location: string;
+  sizeBytes: number;
+}
 
 export interface CompletedBackupFacts {
   status: Extract<BackupStatus, 'completed' | 'completed_with_warnings'>;
@@ -127,6 +138,71 @@ export class BackupRepository {
       await em.getRepository(Backup).delete({ id });
       return true;
     });
+  }
+
+  /**
+   * `removeLocked` for an operator's delete: refuses ('last') to remove the last
+   * usable backup of its type. Deletions of one type are serialised by a
+   * transaction advisory lock and the count is taken under it, so two concurrent
+   * requests cannot each remove "one of the two" that are left.
+   */
+  removeLockedKeepingLastUsable(id: string, removeStored: (backup: Backup) => Promise<boolean>): Promise<boolean | null | 'last'> {
+    return this.withRowLock(id, async (backup, em) => {
+      if (!backup) return null;
+      if (USABLE_BACKUP_STATUSES.includes(backup.status)) {
+        await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`kanbu-backup:delete:${backup.type}`]);
+        const others = await em.getRepository(Backup).countBy({ type: backup.type, status: In([...USABLE_BACKUP_STATUSES]), id: Not(id) });
+        if (others === 0) return 'last';
+      }
+      if (!(await removeStored(backup))) return false;
+      await em.getRepository(Backup).delete({ id });
+      return true;
+    });
+  }
+
+  /**
+   * Adopts a stored file the catalog did not know (import): a completed backup
+   * with one completed copy, in one transaction. Its checksum is unknown
+   * (`no_checksum`) until a verification decodes it.
+   */
+  createImported(input: ImportedBackup): Promise<Backup> {
+    return this.repo.manager.transaction(async (em) => {
+      const now = new Date();
+      const backup = await em.getRepository(Backup).save(
+        em.getRepository(Backup).create({
+          type: input.type,
+          filename: input.filename,
+          compression: input.compression,
+          encrypted: input.encrypted,
+          storage: input.target,
+          trigger: 'system',
+          purpose: 'regular',
+          status: 'completed',
+          sizeBytes: input.sizeBytes,
+          checksum: null,
+          verificationStatus: 'no_checksum',
+          createdAt: input.createdAt,
+          completedAt: now,
+        }),
+      );
+      await em
+        .getRepository(BackupCopy)
+        .save(
+          em
+            .getRepository(BackupCopy)
+            .create({ backupId: backup.id, target: input.target, location: input.location, isPrimary: true, status: 'completed', sizeBytes: input.sizeBytes }),
+        );
+      return backup;
+    });
+  }
+
+  /** The checksum a verification computed for a backup that had none (an imported one). */
+  async recordChecksum(id: string, checksum: string): Promise<void> {
+    await this.repo.update({ id, checksum: IsNull() }, { checksum });
+  }
+
+  findByIds(ids: readonly string[]): Promise<Backup[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.repo.findBy({ id: In([...ids]) });
   }
 
   async update(id: string, changes: Partial<Pick<Backup, 'isProtected' | 'protectedUntil'>>): Promise<void> {

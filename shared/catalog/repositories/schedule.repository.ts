@@ -13,6 +13,9 @@ function nameTaken(err: unknown, name: string | undefined): AppError | unknown {
   return code === '23505' ? new AppError(ErrorCode.ScheduleNameTaken, `A schedule named "${name}" already exists`) : err;
 }
 
+/** A schedule's UUID, or its number (all digits, at most 9 so it fits an integer). */
+export const SCHEDULE_REFERENCE = /^(?:[1-9][0-9]{0,8}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
 /** Schedules: the source of truth the BullMQ job schedulers mirror. */
 export class ScheduleRepository {
   private readonly repo: Repository<Schedule>;
@@ -35,6 +38,12 @@ export class ScheduleRepository {
 
   findById(id: string): Promise<Schedule | null> {
     return this.repo.findOneBy({ id });
+  }
+
+  /** By UUID, or by number when `reference` is all digits; null for anything else or unknown. */
+  findByReference(reference: string): Promise<Schedule | null> {
+    if (!SCHEDULE_REFERENCE.test(reference)) return Promise.resolve(null);
+    return /^\d+$/.test(reference) ? this.repo.findOneBy({ number: Number(reference) }) : this.repo.findOneBy({ id: reference });
   }
 
   async create(fields: ScheduleFields): Promise<Schedule> {

@@ -3,6 +3,9 @@ import type { DockerCli } from './docker-cli';
 
 export const POSTGRES_LABELS = ['kanbu.backup.postgres=true', 'com.docker.compose.service=postgres'];
 
+/** The container name of Kanbu's own docker setup, which the user guide names. */
+export const KANBU_POSTGRES_NAME = 'kanbu-postgres';
+
 export interface DiscoveryOptions {
   /** POSTGRES_CONTAINER. */
   container?: string;
@@ -27,7 +30,8 @@ function ambiguous(what: string, names: string[]): AppError {
  * Finds the PostgreSQL container, in order: POSTGRES_CONTAINER (which must
  * then be running: a named container is never swapped for another), the label
  * `kanbu.backup.postgres=true`, the compose label `com.docker.compose.service=postgres`,
- * then names matching POSTGRES_CONTAINER_PATTERN. More than one match at a step
+ * a container named exactly `kanbu-postgres` (the user guide's), then names
+ * matching POSTGRES_CONTAINER_PATTERN. More than one match at a step
  * is an error, never a guess.
  */
 export async function discoverPostgresContainer(docker: DockerCli, options: DiscoveryOptions): Promise<DiscoveredContainer> {
@@ -48,6 +52,11 @@ export async function discoverPostgresContainer(docker: DockerCli, options: Disc
     if (names.length === 1) return { name: names[0], foundBy: `label ${label}` };
     tried.push(`label ${label} (no running container)`);
   }
+  // docker's name filter matches substrings: only the exact name counts here.
+  if ((await docker.runningNames(`name=${KANBU_POSTGRES_NAME}`)).includes(KANBU_POSTGRES_NAME)) {
+    return { name: KANBU_POSTGRES_NAME, foundBy: `name ${KANBU_POSTGRES_NAME}` };
+  }
+  tried.push(`name ${KANBU_POSTGRES_NAME} (no running container)`);
   const names = await docker.runningNames(`name=${options.pattern}`);
   if (names.length > 1) throw ambiguous(`the name pattern "${options.pattern}"`, names);
   if (names.length === 1) return { name: names[0], foundBy: `name pattern "${options.pattern}"` };
