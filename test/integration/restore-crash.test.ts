@@ -31,6 +31,8 @@ describe('a restore whose worker is killed mid-load', function () {
         BACKUP_JOB_LOCK_SECONDS: '2',
         BACKUP_LOCK_TTL_SECONDS: '3',
         BACKUP_LOCK_RETRY_SECONDS: '1',
+        // The new worker may start before the dead run's lock expires; then the periodic check settles it.
+        BACKUP_RECOVERY_INTERVAL_SECONDS: '1',
         WORKER_QUEUES: 'backup,restore',
         LOG_LEVEL: 'info',
       },
