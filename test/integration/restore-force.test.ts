@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { copyFile, open } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { flipByte } from '../helpers/corrupt';
 import { takeBackup, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase, rowCounts } from '../helpers/kanbu-fixture';
@@ -36,9 +37,7 @@ describe('restoring a backup whose last verification failed', function () {
     // The copy was bad when it was verified (say, a flaky mount), and is good again now.
     const path = join(stack.backupDir, backup.filename);
     await copyFile(path, `${path}.good`);
-    const handle = await open(path, 'r+');
-    await handle.write(Buffer.from([0x42]), 0, 1, 100);
-    await handle.close();
+    await flipByte(path, 100);
     const verify = await http('POST', `${stack.baseUrl}/api/backups/${backup.id}/verify`, { token: ADMIN_KEY, body: {} });
     assert.equal((await waitForExecution(stack, verify.body.executionId)).status, 'failed');
     await copyFile(`${path}.good`, path);

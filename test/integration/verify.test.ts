@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { flipByte } from '../helpers/corrupt';
 import { takeBackup, waitForExecution } from '../helpers/flows';
 import { http } from '../helpers/http';
 import { createKanbuDatabase } from '../helpers/kanbu-fixture';
@@ -39,9 +40,7 @@ describe('verification', function () {
 
   it('records "failed" with the reason for a corrupted copy, and fails the job without retrying', async () => {
     const backup = await takeBackup(stack);
-    const handle = await open(join(stack.backupDir, backup.filename), 'r+');
-    await handle.write(Buffer.from([0x42]), 0, 1, 100);
-    await handle.close();
+    await flipByte(join(stack.backupDir, backup.filename), 100);
     const execution = await verify(stack, backup.id);
     assert.equal(execution.status, 'failed');
     assert.equal(execution.attempts, 1);
