@@ -80,6 +80,7 @@ Backup completed in ${backup.durationMs} ms
 
 API         ${base}/api/backups   (Authorization: Bearer <BACKUP_ADMIN_API_KEY from .demo/demo.env>)
 Bull Board  ${base}/admin/queues  (any user name, the admin key as password)
+API docs    ${base}/api/docs        (OpenAPI 3.1 at ${base}/api/openapi.json; sign in a browser with POST /api/session)
 Stop        npm run stop`);
 }
 
